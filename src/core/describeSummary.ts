@@ -1,0 +1,42 @@
+import { estimateDistinct } from './distinctSketch.js';
+import { meanOf, quantile, type QuantileSketch } from './quantileSketch.js';
+import type { Summary } from './summary.js';
+
+/** How many paths a summary's readable view lists. */
+export const TOP_PATHS = 20;
+
+/**
+ * The readable figures of a summary, in the field names of seed 001's consolidation result:
+ * what a person browsing the cache or reading a report wants to see. Derived, never merged.
+ */
+export function describeSummary(s: Summary) {
+  const seconds = (ms: number | null): number | null => (ms === null ? null : ms / 1000);
+  const timing = (q: QuantileSketch) => ({
+    mean: seconds(meanOf(q)),
+    p50: seconds(quantile(q, 0.5)),
+    p95: seconds(quantile(q, 0.95)),
+    p99: seconds(quantile(q, 0.99)),
+  });
+  const topPaths = [...s.paths.entries()]
+    .sort(([pa, a], [pb, b]) => b.count - a.count || b.bytes - a.bytes || (pa < pb ? -1 : pa > pb ? 1 : 0))
+    .slice(0, TOP_PATHS)
+    .map(([path, { count, bytes }]) => ({ path, count, bytes }));
+  const byClass = (c: string): number => s.statusClasses.get(c as never) ?? 0;
+  return {
+    total_requests: s.requests,
+    total_bytes: s.bytes,
+    unique_paths: s.paths.size,
+    unique_agents: estimateDistinct(s.userAgents),
+    unique_edges: s.edges.size,
+    status_breakdown: { '2xx': byClass('2xx'), '3xx': byClass('3xx'), '4xx': byClass('4xx'), '5xx': byClass('5xx'), other: byClass('1xx') + byClass('other') },
+    top_paths: topPaths,
+    edge_distribution: Object.fromEntries([...s.edges.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))),
+    cache_hit_rate: s.requests === 0 ? 0 : Math.round((s.cacheHits / s.requests) * 10_000) / 100,
+    avg_time_taken: seconds(meanOf(s.timeTaken)),
+    avg_ttfb: seconds(meanOf(s.ttfb)),
+    time_taken: timing(s.timeTaken),
+    ttfb: timing(s.ttfb),
+  };
+}
+
+export type SummaryView = ReturnType<typeof describeSummary>;

@@ -1,0 +1,44 @@
+import { describeSummary } from '../../core/describeSummary.js';
+import { timeKey, windowEnd } from '../../core/periods.js';
+import { summaryToJson } from '../../core/summary.js';
+import type { WindowPartial } from '../../operators/consolidate.js';
+import type { StepContext } from './context.js';
+import { jsonBytes } from './documents.js';
+import { refs } from './layout.js';
+
+/**
+ * Writes an object's 30-minute partials and removes the ones a previous version of the
+ * object wrote for windows it no longer touches, so a replaced object never counts twice.
+ * Returns the window map for the ledger (time key → events).
+ */
+export async function writePartials(
+  ctx: StepContext,
+  id: string,
+  name: string,
+  partials: readonly WindowPartial[],
+  previousWindows: Readonly<Record<string, number>> = {},
+): Promise<Record<string, number>> {
+  const windows = windowCounts(partials);
+  for (const { start, summary } of partials) {
+    const doc = {
+      object: name,
+      object_id: id,
+      period: '30min',
+      time_key: timeKey('30min', start),
+      period_start: new Date(start).toISOString(),
+      period_end: new Date(windowEnd('30min', start)).toISOString(),
+      ...describeSummary(summary),
+      summary: summaryToJson(summary),
+    };
+    await ctx.store.put(refs.partial(start, id), jsonBytes(doc));
+  }
+  for (const key of Object.keys(previousWindows)) {
+    if (!(key in windows)) await ctx.store.remove({ ...refs.partial(0, id), key: `30min/${key}/${id}` });
+  }
+  return windows;
+}
+
+/** Which 30-minute windows an object touches, and with how many events: time key → events. */
+export function windowCounts(partials: readonly WindowPartial[]): Record<string, number> {
+  return Object.fromEntries(partials.map((p) => [timeKey('30min', p.start), p.summary.requests]));
+}

@@ -1,0 +1,56 @@
+import { createReadStream } from 'node:fs';
+import { readdir, stat } from 'node:fs/promises';
+import { join, resolve } from 'node:path';
+import type { SourceObject } from './sourceObject.js';
+
+/**
+ * Lists a local folder the way a bucket lists: every regular file below it, in key order,
+ * each with an identity and a way to stream its bytes.
+ *
+ * Keys are `/`-separated paths relative to the folder; a key prefix narrows the listing.
+ * The etag is `size-mtime`, like a web server's, so rewriting a file makes it a new version
+ * without reading it. Hidden files and folders (starting with `.`) are skipped.
+ *
+ * @example
+ * ```ts
+ * import { localObjects } from 'letsflow';
+ * for (const object of await localObjects('./logs', { prefix: 'cloudfront-realtime/2026/' })) {
+ *   console.log(object.key, object.size);
+ * }
+ * ```
+ * @param folder the folder that acts as the bucket
+ * @param options.prefix only keys that start with this
+ * @returns the objects, sorted by key
+ */
+export async function localObjects(folder: string, options: { prefix?: string } = {}): Promise<SourceObject[]> {
+  const root = resolve(folder);
+  const prefix = options.prefix ?? '';
+  const objects: SourceObject[] = [];
+
+  const walk = async (dir: string, keyPrefix: string): Promise<void> => {
+    const entries = await readdir(dir, { withFileTypes: true });
+    for (const entry of entries) {
+      if (entry.name.startsWith('.')) continue;
+      const key = keyPrefix + entry.name;
+      if (entry.isDirectory()) {
+        // Descend only where the prefix can still match below this folder.
+        if (prefix.startsWith(`${key}/`) || `${key}/`.startsWith(prefix)) await walk(join(dir, entry.name), `${key}/`);
+      } else if (entry.isFile() && key.startsWith(prefix)) {
+        const path = join(dir, entry.name);
+        const info = await stat(path);
+        objects.push({
+          source: 'file',
+          container: root,
+          key,
+          size: info.size,
+          etag: `${info.size}-${Math.trunc(info.mtimeMs)}`,
+          arrivedAt: Math.trunc(info.mtimeMs),
+          open: async () => createReadStream(path, { highWaterMark: 256 * 1024 }),
+        });
+      }
+    }
+  };
+
+  await walk(root, '');
+  return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}

@@ -1,0 +1,177 @@
+import { Observable } from 'rxjs';
+import type { Readable } from 'node:stream';
+import { pipeline } from 'node:stream';
+import { createGunzip } from 'node:zlib';
+import split2 from 'split2';
+import { ObjectQuarantinedError } from '../core/errors.js';
+import { displayName, type SourceObject } from './sourceObject.js';
+
+/** Lines of one object, in order: `lines[i]` is line `firstLine + i` (1-based). */
+export interface LineBatch {
+  readonly firstLine: number;
+  readonly lines: string[];
+}
+
+export interface ReadLinesOptions {
+  /** Longest line accepted, in characters; a longer one quarantines the object. */
+  readonly maxLineLength?: number;
+  /** Most lines per batch. */
+  readonly batchSize?: number;
+  /**
+   * Called after each batch; when it returns a promise, reading waits for it. This is how a
+   * slow consumer further down (a sink writing the raw events) holds the read back.
+   */
+  readonly ready?: () => Promise<void> | undefined;
+}
+
+export const DEFAULT_MAX_LINE_LENGTH = 64 * 1024;
+export const DEFAULT_BATCH_SIZE = 1024;
+/** zlib's 16 KiB default output chunk halves gunzip throughput (reference/peers.md §6.1). */
+const GUNZIP_CHUNK = 256 * 1024;
+const GZIP_MAGIC = [0x1f, 0x8b] as const;
+
+/**
+ * Streams an object's lines, in batches: gunzip when the bytes start with the gzip magic
+ * (whatever the key says; concatenated members are all decoded), plain text otherwise, then
+ * split on `\n` or `\r\n`.
+ *
+ * Cold: the object is opened on subscribe and the read is destroyed on unsubscribe. Reading
+ * is paced by the subscriber (batches are emitted synchronously from the read loop) and by
+ * `options.ready`, so memory stays flat whatever the object's size. Completes after the last
+ * line. Errors with {@link ObjectQuarantinedError} (`gzip_corrupt`, `gzip_truncated`,
+ * `line_too_long`, `read_failed`) naming the object and the line reached.
+ *
+ * @example
+ * ```ts
+ * import { localObjects, readLines } from 'letsflow';
+ * const [object] = await localObjects('./logs');
+ * readLines(object!).subscribe((batch) => console.log(batch.firstLine, batch.lines.length));
+ * ```
+ * @param object the object to read
+ * @param options line-length bound, batch size and back-pressure hook
+ * @returns a cold Observable of line batches
+ */
+export function readLines(object: SourceObject, options: ReadLinesOptions = {}): Observable<LineBatch> {
+  const maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
+  const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const name = displayName(object);
+
+  return new Observable<LineBatch>((subscriber) => {
+    let source: Readable | undefined;
+    let linesRead = 0;
+    let stopped = false;
+
+    const fail = (error: unknown): void => {
+      if (stopped) return;
+      stopped = true;
+      subscriber.error(quarantineReason(name, linesRead, error, maxLineLength));
+    };
+
+    const start = async (): Promise<void> => {
+      source = await object.open();
+      const head = await peek(source);
+      const gzipped = head !== undefined && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
+      // split2 checks the length only of a line still waiting for its end, so the loop below checks complete lines too.
+      const splitter = split2({ maxLength: maxLineLength });
+      const stages = gzipped ? [source, createGunzip({ chunkSize: GUNZIP_CHUNK }), splitter] : [source, splitter];
+      pipeline(stages as [Readable, ...NodeJS.ReadWriteStream[]], (error) => {
+        if (error) fail(error);
+      });
+
+      let waiting = false;
+      const drain = (): void => {
+        if (waiting || stopped) return;
+        let batch: string[] = [];
+        let line: string | null;
+        while (!stopped && (line = splitter.read() as string | null) !== null) {
+          if (line.length > maxLineLength) return fail(new LineTooLong());
+          batch.push(line);
+          if (batch.length === batchSize) {
+            emit(batch);
+            batch = [];
+            if (pause()) return;
+          }
+        }
+        if (batch.length > 0) {
+          emit(batch);
+          pause();
+        }
+      };
+      const emit = (lines: string[]): void => {
+        const firstLine = linesRead + 1;
+        linesRead += lines.length;
+        subscriber.next({ firstLine, lines });
+      };
+      const pause = (): boolean => {
+        const wait = options.ready?.();
+        if (!wait) return false;
+        waiting = true;
+        wait.then(() => {
+          waiting = false;
+          drain();
+        }, fail);
+        return true;
+      };
+      splitter.on('readable', drain);
+      splitter.on('end', () => {
+        if (!stopped && !waiting) {
+          stopped = true;
+          subscriber.complete();
+        }
+      });
+    };
+
+    start().catch(fail);
+    return () => {
+      stopped = true;
+      source?.destroy();
+    };
+  });
+}
+
+/** Waits for the first bytes and puts them back, so the stream still starts at byte 0. */
+async function peek(stream: Readable): Promise<Buffer | undefined> {
+  for (;;) {
+    const chunk = stream.read() as Buffer | null;
+    if (chunk !== null) {
+      stream.unshift(chunk);
+      return chunk;
+    }
+    if (stream.readableEnded) return undefined;
+    const ended = await new Promise<boolean>((resolveWait, reject) => {
+      const onReadable = (): void => done(false);
+      const onEnd = (): void => done(true);
+      const onError = (e: Error): void => {
+        cleanup();
+        reject(e);
+      };
+      const cleanup = (): void => {
+        stream.off('readable', onReadable).off('end', onEnd).off('error', onError);
+      };
+      const done = (value: boolean): void => {
+        cleanup();
+        resolveWait(value);
+      };
+      stream.on('readable', onReadable).on('end', onEnd).on('error', onError);
+    });
+    if (ended) return undefined;
+  }
+}
+
+class LineTooLong extends Error {}
+
+function quarantineReason(name: string, linesRead: number, error: unknown, maxLineLength: number): ObjectQuarantinedError {
+  const line = linesRead + 1;
+  const message = error instanceof Error ? error.message : String(error);
+  const zlibCode = (error as { code?: string } | null)?.code;
+  if (error instanceof LineTooLong || message === 'maximum buffer reached') {
+    return new ObjectQuarantinedError('line_too_long', name, line, `line longer than ${maxLineLength} characters; raise maxLineLength if such lines are real`);
+  }
+  if (zlibCode === 'Z_BUF_ERROR' || message.includes('unexpected end of file')) {
+    return new ObjectQuarantinedError('gzip_truncated', name, line, 'gzip data ends early (truncated object); re-upload or remove it', { cause: error });
+  }
+  if (typeof zlibCode === 'string' && zlibCode.startsWith('Z_')) {
+    return new ObjectQuarantinedError('gzip_corrupt', name, line, `gzip data is corrupt (${message}); the object cannot be read`, { cause: error });
+  }
+  return new ObjectQuarantinedError('read_failed', name, line, `read failed: ${message}`, { cause: error });
+}
