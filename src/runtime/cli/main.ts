@@ -1,0 +1,119 @@
+import { parseArgs } from 'node:util';
+import { LetsflowError } from '../../core/errors.js';
+import { isPeriod } from '../../core/periods.js';
+import { commands, type CommandName } from './commands.js';
+
+const USAGE = `letsflow — CloudFront logs into 30-minute, hourly, daily and monthly traffic aggregates
+
+Usage: letsflow <command> [options]
+
+Commands:
+  start         demo data if absent, then run, then report (what \`npm start\` does)
+  run           every step over the source: ingest + consolidate, then aggregate
+  ingest        read pending objects into typed raw events (sa-cloudfront-raw)
+  consolidate   turn ingested objects into 30-minute partials (sa-cloudfront-consolidated)
+  aggregate     compute 30min/hourly/daily/monthly aggregates with finality
+  report        print a table of the aggregates of one period
+  demo          write realistic gzip CloudFront real-time logs (deterministic by seed)
+
+Options (flags override LETSFLOW_* environment variables, which override letsflow.config.json):
+  --source DIR        folder of log objects, read like a bucket   [.letsflow/demo-logs]
+  --prefix P          only objects whose key starts with P
+  --cache DIR         filesystem cache store                      [.letsflow/cache]
+  --format F          cloudfront-realtime | cloudfront-standard   [cloudfront-realtime]
+  --fields F          real-time field list: preset (aws-canonical, sgraph-27, sgraph-live-26)
+                      or comma-separated field names              [sgraph-27]
+  --lateness MIN      minutes events may arrive late              [15]
+  --no-raw            do not store raw events (faster; consolidate cannot re-run later)
+  --config FILE       config file                                 [letsflow.config.json]
+  report:  --period 30min|hourly|daily|monthly [daily]   --top N [10]
+  demo:    --out DIR [source]  --seed N [1]  --days N [3]  --rate N requests/hour [2000]
+  -h, --help          this help
+
+Exit codes: 0 done; 1 failed (nothing half-committed: re-run to resume); 2 bad usage or
+configuration; 3 done, but some objects were quarantined (see sa-errors/quarantine).
+`;
+
+const COMMANDS = new Set<CommandName>(['start', 'run', 'ingest', 'consolidate', 'aggregate', 'report', 'demo']);
+
+export async function main(argv: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: {
+        source: { type: 'string' },
+        prefix: { type: 'string' },
+        cache: { type: 'string' },
+        format: { type: 'string' },
+        fields: { type: 'string' },
+        lateness: { type: 'string' },
+        'no-raw': { type: 'boolean' },
+        config: { type: 'string' },
+        period: { type: 'string' },
+        top: { type: 'string' },
+        out: { type: 'string' },
+        seed: { type: 'string' },
+        days: { type: 'string' },
+        rate: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    process.stderr.write(`letsflow: ${(error as Error).message}\nRun \`letsflow --help\` for usage.\n`);
+    return 2;
+  }
+  const { values, positionals } = parsed;
+  const command = positionals[0];
+  if (values.help || command === undefined || command === 'help') {
+    process.stdout.write(USAGE);
+    return command === undefined && !values.help ? 2 : 0;
+  }
+  if (!COMMANDS.has(command as CommandName) || positionals.length > 1) {
+    process.stderr.write(`letsflow: unknown command '${positionals.join(' ')}'\nRun \`letsflow --help\` for usage.\n`);
+    return 2;
+  }
+  const period = values.period ?? 'daily';
+  if (!isPeriod(period)) {
+    process.stderr.write(`letsflow: --period must be one of 30min, hourly, daily, monthly (got '${period}')\n`);
+    return 2;
+  }
+  const flags: Record<string, unknown> = {};
+  if (values.source !== undefined) flags.source = values.source;
+  if (values.prefix !== undefined) flags.prefix = values.prefix;
+  if (values.cache !== undefined) flags.cache = values.cache;
+  if (values.format !== undefined) flags.format = values.format;
+  if (values.fields !== undefined) flags.fields = values.fields.includes(',') ? values.fields.split(',').map((f) => f.trim()) : values.fields;
+  if (values.lateness !== undefined) flags.latenessMinutes = Number(values.lateness);
+  if (values['no-raw']) flags.keepRaw = false;
+
+  try {
+    return await commands[command as CommandName]({
+      flags,
+      configFile: values.config,
+      period,
+      top: numberOption('top', values.top, 10),
+      demo: {
+        out: values.out,
+        seed: numberOption('seed', values.seed, 1),
+        days: numberOption('days', values.days, 3),
+        rate: numberOption('rate', values.rate, 2000),
+      },
+    });
+  } catch (error) {
+    if (error instanceof LetsflowError) {
+      process.stderr.write(`letsflow: ${error.message}\n`);
+      return error.stage === 'config' ? 2 : 1;
+    }
+    process.stderr.write(`letsflow: unexpected failure: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 1;
+  }
+}
+
+function numberOption(name: string, raw: string | undefined, fallback: number): number {
+  if (raw === undefined) return fallback;
+  const value = Number(raw);
+  if (!Number.isFinite(value) || value < 0) throw new LetsflowError('config_invalid', 'config', `--${name} must be a non-negative number (got '${raw}')`);
+  return value;
+}

@@ -1,0 +1,82 @@
+import { readFile } from 'node:fs/promises';
+import { z } from 'zod';
+import { ConfigError } from '../core/errors.js';
+
+/** Where `letsflow demo` writes and `letsflow run` reads when no source is configured. */
+export const DEFAULT_SOURCE = '.letsflow/demo-logs';
+export const DEFAULT_CACHE = '.letsflow/cache';
+export const DEFAULT_CONFIG_FILE = 'letsflow.config.json';
+
+/**
+ * letsflow's configuration. Each value comes from, in order of precedence: a CLI flag, an
+ * environment variable (`LETSFLOW_<NAME>` in upper snake case), the config file, the default.
+ */
+export const ConfigSchema = z
+  .object({
+    source: z.string().min(1).default(DEFAULT_SOURCE).describe('folder of log objects, read like a bucket'),
+    prefix: z.string().default('').describe('only objects whose key starts with this'),
+    cache: z.string().min(1).default(DEFAULT_CACHE).describe('folder of the filesystem cache store'),
+    format: z.enum(['cloudfront-realtime', 'cloudfront-standard']).default('cloudfront-realtime').describe('log format of the objects'),
+    fields: z.union([z.string(), z.array(z.string())]).default('sgraph-27').describe('real-time field list: a preset name or the field names in order'),
+    latenessMinutes: z.number().nonnegative().default(15).describe('how late events may arrive before a window is final'),
+    keepRaw: z.boolean().default(true).describe('store every object\'s typed events in sa-cloudfront-raw'),
+    keepClientIp: z.boolean().default(false).describe('keep viewer IPs in events (off: privacy first)'),
+    maxLineLength: z.number().int().positive().default(64 * 1024).describe('longest line accepted, in characters'),
+  })
+  .strict();
+export type Config = z.infer<typeof ConfigSchema>;
+
+const ENV_NAMES: Record<keyof Config, string> = {
+  source: 'LETSFLOW_SOURCE',
+  prefix: 'LETSFLOW_PREFIX',
+  cache: 'LETSFLOW_CACHE',
+  format: 'LETSFLOW_FORMAT',
+  fields: 'LETSFLOW_FIELDS',
+  latenessMinutes: 'LETSFLOW_LATENESS_MINUTES',
+  keepRaw: 'LETSFLOW_KEEP_RAW',
+  keepClientIp: 'LETSFLOW_KEEP_CLIENT_IP',
+  maxLineLength: 'LETSFLOW_MAX_LINE_LENGTH',
+};
+
+/** Reads env strings into the types the schema expects; a value that does not convert is left for zod to reject. */
+function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [name, variable] of Object.entries(ENV_NAMES)) {
+    const raw = env[variable];
+    if (raw === undefined || raw === '') continue;
+    const kind = ConfigSchema.shape[name as keyof Config].def.innerType;
+    if (kind instanceof z.ZodNumber) out[name] = Number(raw);
+    else if (kind instanceof z.ZodBoolean) out[name] = raw === 'true' ? true : raw === 'false' ? false : raw;
+    else if (name === 'fields' && raw.includes(',')) out[name] = raw.split(',').map((f) => f.trim());
+    else out[name] = raw;
+  }
+  return out;
+}
+
+/**
+ * Builds the configuration from flags, environment and config file, and validates it once.
+ * A bad value throws a ConfigError naming the option, where it came from, and what was expected.
+ */
+export async function loadConfig(flags: Record<string, unknown>, env: NodeJS.ProcessEnv = process.env, file?: string): Promise<Config> {
+  const path = file ?? env.LETSFLOW_CONFIG ?? DEFAULT_CONFIG_FILE;
+  let fromFile: Record<string, unknown> = {};
+  try {
+    fromFile = JSON.parse(await readFile(path, 'utf8')) as Record<string, unknown>;
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'ENOENT' || file !== undefined) throw new ConfigError(`cannot read config file ${path}: ${(error as Error).message}`);
+  }
+  const merged = { ...fromFile, ...fromEnv(env), ...flags };
+  const result = ConfigSchema.safeParse(merged);
+  if (!result.success) {
+    const lines = result.error.issues.map((issue) => {
+      const option = issue.path.join('.') || '(config)';
+      const variable = ENV_NAMES[option as keyof Config];
+      const origin = option in flags ? `flag --${option}` : variable && env[variable] !== undefined ? `env ${variable}` : option in fromFile ? `config file ${path}` : 'config';
+      const received = option in merged ? ` (got ${JSON.stringify((merged as Record<string, unknown>)[option])})` : '';
+      return `${option} from ${origin}${received}: ${issue.message}`;
+    });
+    throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  return result.data;
+}
