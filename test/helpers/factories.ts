@@ -4,7 +4,7 @@ import type { CloudFrontEvent } from '../../src/core/event.js';
 /** 2026-02-14T00:00:00Z: a Saturday, two weeks before a month end, so rollups cross days and a month. */
 export const BASE_TIME = Date.UTC(2026, 1, 14);
 
-/** A summary-relevant CloudFront event within `spanMs` after BASE_TIME. */
+/** A summary-relevant CloudFront event within `spanMs` after BASE_TIME. A log writes empty or absent text as `-`, so text here is never `-` or empty. */
 export function arbEvent(spanMs = 20 * 86_400_000): fc.Arbitrary<CloudFrontEvent> {
   return fc.record({
     timestamp: fc.integer({ min: BASE_TIME, max: BASE_TIME + spanMs }),
@@ -13,7 +13,7 @@ export function arbEvent(spanMs = 20 * 86_400_000): fc.Arbitrary<CloudFrontEvent
     cs_uri_stem: fc.constantFrom('/', '/index.html', '/app.js', '/api/x', '/__proto__', '/caf%C3%A9'),
     x_edge_location: fc.constantFrom('LHR61-P1', 'SEA19-C2', 'FRA56-P3'),
     x_edge_result_type: fc.constantFrom('Hit', 'Miss', 'RefreshHit', 'Error'),
-    cs_user_agent: fc.oneof(fc.constantFrom('curl/8.0', 'Mozilla/5.0 (X11)', 'Googlebot/2.1 (+http://www.google.com/bot.html)'), fc.string({ maxLength: 12 })),
+    cs_user_agent: fc.oneof(fc.constantFrom('curl/8.0', 'Mozilla/5.0 (X11)', 'Googlebot/2.1 (+http://www.google.com/bot.html)'), fc.string({ minLength: 1, maxLength: 12 }).filter((ua) => ua !== '-')),
     time_taken: fc.oneof(fc.integer({ min: 0, max: 60_000 }).map((ms) => ms / 1000), fc.constant(null)),
     time_to_first_byte: fc.integer({ min: 0, max: 5_000 }).map((ms) => ms / 1000),
   });

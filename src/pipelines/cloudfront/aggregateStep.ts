@@ -1,5 +1,5 @@
 import { describeSummary } from '../../core/describeSummary.js';
-import { childPeriod, childStarts, timeKey, windowEnd, windowsBetween, windowStart, type Period } from '../../core/periods.js';
+import { childPeriod, childStarts, parseTimeKey, timeKey, windowEnd, windowsBetween, windowStart, type Period } from '../../core/periods.js';
 import { emptySummary, mergeAll, summaryFromJson, summaryToJson, type Summary } from '../../core/summary.js';
 import type { Finality } from '../../core/windowResult.js';
 import type { StepContext } from './context.js';
@@ -88,10 +88,7 @@ export async function aggregate(ctx: StepContext, ledger: readonly LedgerEntry[]
     const key = timeKey('30min', start);
     const ids = (contributors.get(key) ?? []).sort();
     const existing = await readJson(ctx.store, refs.aggregate('30min', start), AggregateDocSchema);
-    if (existing?.status === 'final') {
-      await recordLate(ctx, start, ids.filter((id) => !existing.sources.includes(id)), counts);
-      return tally({ status: 'final', summary: summaryFromJson(existing.summary) });
-    }
+    if (existing?.status === 'final') return tally({ status: 'final', summary: summaryFromJson(existing.summary) });
     const summaries: Summary[] = [];
     for (const id of ids) {
       const partial = await readJson(ctx.store, refs.partial(start, id), PartialDocSchema);
@@ -134,6 +131,12 @@ export async function aggregate(ctx: StepContext, ledger: readonly LedgerEntry[]
           )
         : Promise.resolve(undefined),
     );
+  }
+  // Late objects can reach windows under a final parent, which the walk above does not open.
+  for (const [key, ids] of contributors) {
+    const start = parseTimeKey('30min', key)!;
+    const existing = await readJson(ctx.store, refs.aggregate('30min', start), AggregateDocSchema);
+    if (existing?.status === 'final') await recordLate(ctx, start, ids.filter((id) => !existing.sources.includes(id)).sort(), counts);
   }
   return { ...counts, watermark };
 }
