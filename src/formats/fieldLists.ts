@@ -1,7 +1,9 @@
 /**
  * Named real-time log field lists. A real-time log names no columns, so the field list a
- * distribution's real-time log configuration selected is configuration; CloudFront always
- * delivers the selected fields in AWS's canonical order.
+ * distribution's real-time log configuration selected is configuration, given in the order
+ * the columns arrive. AWS documents that fields arrive in its canonical order, yet SGraph's
+ * real lines follow the order of `SGRAPH_LIVE_26_FIELDS`, so lists are used as given, never
+ * re-sorted; the column-count check guards against a list that does not fit.
  */
 
 /** Every real-time field in AWS's canonical delivery order (reference/formats.md §1.2). */
