@@ -26,8 +26,11 @@ export interface ReadLinesOptions {
 
 export const DEFAULT_MAX_LINE_LENGTH = 64 * 1024;
 export const DEFAULT_BATCH_SIZE = 1024;
-/** zlib's 16 KiB default output chunk halves gunzip throughput (reference/peers.md §6.1). */
-const GUNZIP_CHUNK = 256 * 1024;
+/**
+ * zlib's 16 KiB default output chunk halves gunzip throughput (reference/peers.md §6.1), but
+ * a 256 KiB buffer per object dominates the cost of the many small objects Firehose writes.
+ */
+const gunzipChunk = (compressedSize: number): number => Math.min(256 * 1024, Math.max(16 * 1024, 2 ** Math.ceil(Math.log2(compressedSize * 8))));
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
 /**
@@ -61,10 +64,10 @@ export function readLines(object: SourceObject, options: ReadLinesOptions = {}):
     let linesRead = 0;
     let stopped = false;
 
-    const fail = (error: unknown): void => {
+    const fail = (error: unknown, line = linesRead + 1): void => {
       if (stopped) return;
       stopped = true;
-      subscriber.error(quarantineReason(name, linesRead, error, maxLineLength));
+      subscriber.error(quarantineReason(name, line, error, maxLineLength));
     };
 
     const start = async (): Promise<void> => {
@@ -73,9 +76,10 @@ export function readLines(object: SourceObject, options: ReadLinesOptions = {}):
       const gzipped = head !== undefined && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
       // split2 checks the length only of a line still waiting for its end, so the loop below checks complete lines too.
       const splitter = split2({ maxLength: maxLineLength });
-      const stages = gzipped ? [source, createGunzip({ chunkSize: GUNZIP_CHUNK }), splitter] : [source, splitter];
+      const stages = gzipped ? [source, createGunzip({ chunkSize: gunzipChunk(object.size) }), splitter] : [source, splitter];
       pipeline(stages as [Readable, ...NodeJS.ReadWriteStream[]], (error) => {
-        if (error) fail(error);
+        // Lines split2 already split off but we have not read yet come before the failing one.
+        if (error) fail(error, linesRead + splitter.readableLength + 1);
       });
 
       let waiting = false;
@@ -84,7 +88,7 @@ export function readLines(object: SourceObject, options: ReadLinesOptions = {}):
         let batch: string[] = [];
         let line: string | null;
         while (!stopped && (line = splitter.read() as string | null) !== null) {
-          if (line.length > maxLineLength) return fail(new LineTooLong());
+          if (line.length > maxLineLength) return fail(new LineTooLong(), linesRead + batch.length + 1);
           batch.push(line);
           if (batch.length === batchSize) {
             emit(batch);
@@ -160,8 +164,7 @@ async function peek(stream: Readable): Promise<Buffer | undefined> {
 
 class LineTooLong extends Error {}
 
-function quarantineReason(name: string, linesRead: number, error: unknown, maxLineLength: number): ObjectQuarantinedError {
-  const line = linesRead + 1;
+function quarantineReason(name: string, line: number, error: unknown, maxLineLength: number): ObjectQuarantinedError {
   const message = error instanceof Error ? error.message : String(error);
   const zlibCode = (error as { code?: string } | null)?.code;
   if (error instanceof LineTooLong || message === 'maximum buffer reached') {
