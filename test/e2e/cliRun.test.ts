@@ -1,0 +1,100 @@
+import { execFile } from 'node:child_process';
+import { mkdtemp, readFile, readdir, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { gunzipSync } from 'node:zlib';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
+const run = promisify(execFile);
+const CLI = join(import.meta.dirname, '../../bin/letsflow.js');
+
+async function letsflow(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  try {
+    const { stdout, stderr } = await run(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1' } });
+    return { code: 0, stdout, stderr };
+  } catch (error) {
+    const e = error as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+async function filesUnder(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort();
+}
+
+/** Counts the demo lines without letsflow: gunzip, split on TABs, read sgraph-27 columns by position. */
+async function independentTotals(dir: string) {
+  let requests = 0;
+  let bytes = 0;
+  const classes: Record<string, number> = { '2xx': 0, '3xx': 0, '4xx': 0, '5xx': 0 };
+  for (const file of await filesUnder(dir)) {
+    for (const line of gunzipSync(await readFile(file)).toString('utf8').split('\n')) {
+      if (line === '') continue;
+      const columns = line.split('\t');
+      requests++;
+      bytes += columns[2] === '-' ? 0 : Number(columns[2]);
+      const cls = `${columns[1]![0]}xx`;
+      if (cls in classes) classes[cls]!++;
+    }
+  }
+  return { requests, bytes, classes };
+}
+
+describe('e2e: letsflow CLI over generated gzip objects', () => {
+  let cwd: string;
+
+  beforeAll(async () => {
+    cwd = await mkdtemp(join(tmpdir(), 'letsflow-e2e-'));
+  });
+  afterAll(async () => {
+    await rm(cwd, { recursive: true, force: true });
+  });
+
+  it('writes demo objects, runs, and its monthly totals equal an independent count of the lines', async () => {
+    // Prepare
+    expect((await letsflow(cwd, 'demo', '--days', '2', '--rate', '300', '--seed', '7')).code).toBe(0);
+    // Act
+    const result = await letsflow(cwd, 'run');
+    // Assess
+    expect(result.code).toBe(0);
+    const expected = await independentTotals(join(cwd, '.letsflow/demo-logs'));
+    const monthlyDir = join(cwd, '.letsflow/cache/sa-cloudfront-aggregate/data/key-based/monthly');
+    const months = await filesUnder(monthlyDir);
+    const docs = await Promise.all(months.map(async (f) => JSON.parse(await readFile(f, 'utf8')) as { total_requests: number; total_bytes: number; status_breakdown: Record<string, number> }));
+    expect(docs.reduce((n, d) => n + d.total_requests, 0)).toBe(expected.requests);
+    expect(docs.reduce((n, d) => n + d.total_bytes, 0)).toBe(expected.bytes);
+    for (const cls of ['2xx', '3xx', '4xx', '5xx']) expect(docs.reduce((n, d) => n + d.status_breakdown[cls]!, 0)).toBe(expected.classes[cls]);
+    expect(result.stdout).toContain(`${expected.requests.toLocaleString('en-US')} events`);
+  });
+
+  it('changes no byte in the cache when run again', async () => {
+    const cache = join(cwd, '.letsflow/cache');
+    const before = await Promise.all((await filesUnder(cache)).map(async (f) => [f, await readFile(f)] as const));
+    expect((await letsflow(cwd, 'run')).code).toBe(0);
+    const after = await Promise.all((await filesUnder(cache)).map(async (f) => [f, await readFile(f)] as const));
+    expect(after).toEqual(before);
+  });
+
+  it('prints a report with final and partial days', async () => {
+    const { code, stdout } = await letsflow(cwd, 'report', '--period', 'daily', '--top', '3');
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/2026-04-20\s+final/);
+    expect(stdout).toMatch(/2026-04-21\s+partial/);
+    expect(stdout).toContain('Top 3 paths');
+  });
+
+  it('answers bad usage with exit code 2 and a message, not a stack trace', async () => {
+    const unknown = await letsflow(cwd, 'frobnicate');
+    expect(unknown.code).toBe(2);
+    expect(unknown.stderr).toContain("unknown command 'frobnicate'");
+    const badFields = await letsflow(cwd, 'run', '--fields', 'no-such-preset');
+    expect(badFields.code).toBe(2);
+    expect(badFields.stderr).toMatch(/no-such-preset/);
+    expect(badFields.stderr).not.toMatch(/\n\s+at /);
+    const badPeriod = await letsflow(cwd, 'report', '--period', 'weekly');
+    expect(badPeriod.code).toBe(2);
+    expect((await letsflow(cwd, 'run', '--help')).stdout).toContain('Usage: letsflow <command>');
+  });
+});
