@@ -41,7 +41,7 @@ export async function ingestObject(object: SourceObject, ctx: StepContext, optio
   const name = displayName(object);
   const previous = await readJson(ctx.store, refs.ledger(id), LedgerEntrySchema);
   const tally = emptyTally();
-  const raw = ctx.keepRaw || !options.consolidate ? rawEventWriter(ctx, id) : undefined;
+  const raw = ctx.keepRaw || !options.consolidate ? rawEventWriter(ctx, id, object.size) : undefined;
   let minTime = Infinity;
   let maxTime = -Infinity;
 
@@ -63,7 +63,7 @@ export async function ingestObject(object: SourceObject, ctx: StepContext, optio
     );
     await raw?.finish();
     const windows = options.consolidate ? await writePartials(ctx, id, name, partials, previous?.windows) : windowCounts(partials);
-    await writeParseErrors(ctx, id, name, tally);
+    await writeParseErrors(ctx, id, name, tally, previous?.parse_errors ?? 0);
     const entry: LedgerEntry = {
       object: { source: object.source, container: object.container, key: object.key, etag: object.etag, size: object.size },
       name,
@@ -87,8 +87,8 @@ export async function ingestObject(object: SourceObject, ctx: StepContext, optio
   }
 }
 
-async function writeParseErrors(ctx: StepContext, id: string, name: string, tally: ParseTally): Promise<void> {
-  if (tally.errors === 0) return ctx.store.remove(refs.parseErrors(id));
+async function writeParseErrors(ctx: StepContext, id: string, name: string, tally: ParseTally, previousErrors: number): Promise<void> {
+  if (tally.errors === 0) return previousErrors > 0 ? ctx.store.remove(refs.parseErrors(id)) : undefined;
   await ctx.store.put(refs.parseErrors(id), jsonBytes({ object: name, total: tally.errors, kept: tally.errorRecords.length, errors: tally.errorRecords }));
 }
 
@@ -118,8 +118,9 @@ async function quarantine(ctx: StepContext, object: SourceObject, id: string, na
  * level keeps compression off the parse's critical path; `ready` holds the read back while
  * zlib catches up, so memory stays flat.
  */
-function rawEventWriter(ctx: StepContext, id: string) {
-  const gzip = createGzip({ level: zlib.Z_BEST_SPEED, chunkSize: 256 * 1024 });
+function rawEventWriter(ctx: StepContext, id: string, objectSize: number) {
+  // NDJSON events compress about as well as the log did; size zlib's buffer to match.
+  const gzip = createGzip({ level: zlib.Z_BEST_SPEED, chunkSize: objectSize < 64 * 1024 ? 16 * 1024 : 256 * 1024 });
   const stored = ctx.store.put(refs.raw(id), gzip);
   stored.catch(() => undefined); // observed in finish(); avoids an unhandled rejection meanwhile
   return {

@@ -1,3 +1,4 @@
+import { defer, from, lastValueFrom, map, mergeMap, tap } from 'rxjs';
 import type { SourceObject } from '../../sources/sourceObject.js';
 import { aggregate, type AggregateOutcome } from './aggregateStep.js';
 import { consolidateObject } from './consolidateStep.js';
@@ -14,6 +15,14 @@ export interface RunProgress {
   readonly bytes: number;
   readonly object: string;
 }
+
+export interface RunOptions {
+  readonly onProgress?: (p: RunProgress) => void;
+  readonly concurrency?: number;
+}
+
+/** Objects in flight at once: enough to hide store latency, few enough to keep memory flat. */
+export const DEFAULT_CONCURRENCY = 4;
 
 export interface RunOutcome {
   readonly listed: number;
@@ -42,10 +51,11 @@ export interface RunOutcome {
  * ```
  * @param objects the source listing
  * @param ctx store, format, clock and options
- * @param onProgress called after each object
+ * @param options.onProgress called after each object
+ * @param options.concurrency objects in flight at once
  * @returns counts of what was done
  */
-export async function runPipeline(objects: readonly SourceObject[], ctx: StepContext, onProgress?: (p: RunProgress) => void): Promise<RunOutcome> {
+export async function runPipeline(objects: readonly SourceObject[], ctx: StepContext, options: RunOptions = {}): Promise<RunOutcome> {
   const before = new Map((await listLedger(ctx.store)).map((e) => [objectId(e.object), e]));
   const pending = pendingObjects(objects, [...before.values()]);
   const quarantined: LedgerEntry[] = [];
@@ -54,19 +64,28 @@ export async function runPipeline(objects: readonly SourceObject[], ctx: StepCon
   let parseErrors = 0;
   let bytes = 0;
 
-  for (const [i, object] of pending.entries()) {
+  let done = 0;
+  const processOne = async (object: SourceObject): Promise<LedgerEntry> => {
     const known = before.get(objectId(object));
-    const entry =
-      known && known.object.etag === object.etag && known.status === 'done'
-        ? await consolidateObject(known, ctx)
-        : await ingestObject(object, ctx, { consolidate: true });
-    if (entry.status === 'quarantined') quarantined.push(entry);
-    lines += entry.lines;
-    events += entry.events;
-    parseErrors += entry.parse_errors;
-    bytes += object.size;
-    onProgress?.({ done: i + 1, total: pending.length, events, bytes, object: entry.name });
-  }
+    return known && known.object.etag === object.etag && known.status === 'done'
+      ? consolidateObject(known, ctx)
+      : ingestObject(object, ctx, { consolidate: true });
+  };
+  // A few objects in flight overlap one object's store writes with another's parsing.
+  await lastValueFrom(
+    from(pending).pipe(
+      mergeMap((object) => defer(() => processOne(object)).pipe(map((entry) => ({ object, entry }))), options.concurrency ?? DEFAULT_CONCURRENCY),
+      tap(({ object, entry }) => {
+        if (entry.status === 'quarantined') quarantined.push(entry);
+        lines += entry.lines;
+        events += entry.events;
+        parseErrors += entry.parse_errors;
+        bytes += object.size;
+        options.onProgress?.({ done: ++done, total: pending.length, events, bytes, object: entry.name });
+      }),
+    ),
+    { defaultValue: undefined },
+  );
 
   const outcome = await aggregate(ctx, await listLedger(ctx.store), { pending: 0 });
   return { listed: objects.length, processed: pending.length, quarantined, lines, events, parseErrors, aggregate: outcome };

@@ -67,7 +67,7 @@ const run: Command = async (input) => {
   const objects = await listSource(config);
   const progress = progressReporter();
   const started = performance.now();
-  const outcome = await runPipeline(objects, context(config), (p) => progress.update(p));
+  const outcome = await runPipeline(objects, context(config), { onProgress: (p) => progress.update(p) });
   progress.done();
   return summarizeRun(outcome, (performance.now() - started) / 1000);
 };
