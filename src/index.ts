@@ -28,7 +28,7 @@ export type { WindowTumblingOptions } from './operators/windowTumbling.js';
 
 /* Sinks */
 export { STRATEGIES } from './sinks/cacheStore.js';
-export type { CacheStore, EntryBody, EntryRef, FileType, Strategy } from './sinks/cacheStore.js';
+export type { CacheStore, EntryBody, EntryRef, FileType, Strategy, VersionedEntry, WriteCondition } from './sinks/cacheStore.js';
 export { entryPath, validateKey, validateNamespace } from './sinks/cachePaths.js';
 export { DEFAULT_CACHE_ROOT, fsCacheStore, FsCacheStoreOptionsSchema } from './sinks/fsCacheStore.js';
 export type { FsCacheStoreOptions } from './sinks/fsCacheStore.js';
@@ -62,5 +62,5 @@ export type { PathStats, Summary } from './core/summary.js';
 export type { Finality, WindowResult } from './core/windowResult.js';
 
 /* Errors */
-export { ConfigError, InvalidKeyError, LetsflowError, ObjectQuarantinedError, SinkWriteError } from './core/errors.js';
+export { ConfigError, InvalidKeyError, LetsflowError, ObjectQuarantinedError, PreconditionFailedError, SinkWriteError } from './core/errors.js';
 export type { ErrorStage } from './core/errors.js';

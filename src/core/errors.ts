@@ -60,3 +60,13 @@ export class SinkWriteError extends LetsflowError {
     this.path = path;
   }
 }
+
+/** A conditional write whose condition did not hold: another writer got there first. */
+export class PreconditionFailedError extends LetsflowError {
+  readonly path: string;
+
+  constructor(path: string, condition: string) {
+    super('precondition_failed', 'writing', `${path}: not written, ${condition} did not hold (another writer changed it)`);
+    this.path = path;
+  }
+}

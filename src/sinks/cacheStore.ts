@@ -22,6 +22,15 @@ export interface EntryRef {
 
 export type EntryBody = Uint8Array | string | AsyncIterable<Uint8Array>;
 
+/** An entry's bytes with its version tag: the S3 ETag, or a content hash where there is none. */
+export interface VersionedEntry {
+  readonly body: Uint8Array;
+  readonly version: string;
+}
+
+/** S3's conditional-write semantics: create only if absent, or replace only the version read. */
+export type WriteCondition = { readonly ifNoneMatch: '*' } | { readonly ifMatch: string };
+
 export interface CacheStore {
   /** Where the store lives, for messages: a folder, `s3://bucket/prefix`, `memory`. */
   readonly location: string;
@@ -34,6 +43,14 @@ export interface CacheStore {
   get(ref: EntryRef): Promise<Uint8Array | undefined>;
   /** Keys of the entries of `fileType` under `namespace` whose key starts with `prefix`, sorted. */
   list(namespace: string, fileType: FileType, prefix?: string): Promise<string[]>;
+  /** The entry's bytes and version, or `undefined` when absent (`key_based` and `direct` entries). */
+  getVersioned(ref: EntryRef): Promise<VersionedEntry | undefined>;
+  /**
+   * Writes an entry only if `condition` holds, checked atomically with the write even across
+   * processes (this is what leases are built on). Returns the new version; throws
+   * PreconditionFailedError when the condition does not hold.
+   */
+  putIf(ref: EntryRef, body: Uint8Array | string, condition: WriteCondition): Promise<string>;
   /** Removes an entry; absent entries are not an error. */
   remove(ref: EntryRef): Promise<void>;
   /** Performs the same kind of write the store will really do, to a scratch key; throws what a real write would. */
