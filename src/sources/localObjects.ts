@@ -1,6 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { readdir, stat } from 'node:fs/promises';
-import { join, resolve } from 'node:path';
+import { mkdir, readdir, rename, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
+import { ConfigError } from '../core/errors.js';
 import type { SourceObject } from './sourceObject.js';
 
 /**
@@ -20,11 +21,16 @@ import type { SourceObject } from './sourceObject.js';
  * ```
  * @param folder the folder that acts as the bucket
  * @param options.prefix only keys that start with this
+ * @param options.archiveFolder where `archive()` moves an object, under the same key; outside `folder`
  * @returns the objects, sorted by key
  */
-export async function localObjects(folder: string, options: { prefix?: string } = {}): Promise<SourceObject[]> {
+export async function localObjects(folder: string, options: { prefix?: string; archiveFolder?: string } = {}): Promise<SourceObject[]> {
   const root = resolve(folder);
   const prefix = options.prefix ?? '';
+  const archiveRoot = options.archiveFolder === undefined ? undefined : resolve(options.archiveFolder);
+  if (archiveRoot !== undefined && isInside(root, archiveRoot)) {
+    throw new ConfigError(`archive folder ${archiveRoot} must be outside the source folder ${root}, or archived objects would be listed again`);
+  }
   const objects: SourceObject[] = [];
 
   const walk = async (dir: string, keyPrefix: string): Promise<void> => {
@@ -46,6 +52,7 @@ export async function localObjects(folder: string, options: { prefix?: string } 
           etag: `${info.size}-${Math.trunc(info.mtimeMs)}`,
           arrivedAt: Math.trunc(info.mtimeMs),
           open: async () => createReadStream(path, { highWaterMark: 256 * 1024 }),
+          ...(archiveRoot !== undefined && { archive: () => moveTo(path, join(archiveRoot, ...key.split('/'))) }),
         });
       }
     }
@@ -53,4 +60,19 @@ export async function localObjects(folder: string, options: { prefix?: string } 
 
   await walk(root, '');
   return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+async function moveTo(from: string, to: string): Promise<void> {
+  await mkdir(dirname(to), { recursive: true });
+  try {
+    await rename(from, to);
+  } catch (error) {
+    // Already moved by an earlier, interrupted archive run: nothing left to do.
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+  }
+}
+
+function isInside(root: string, path: string): boolean {
+  const rel = relative(root, path);
+  return rel === '' || (rel !== '..' && !rel.startsWith(`..${sep}`) && !isAbsolute(rel));
 }

@@ -22,6 +22,12 @@ export interface ObjectIdentity {
 export interface SourceObject extends ObjectIdentity {
   /** Opens the object's bytes as a stream; the caller destroys it when done. */
   open(): Promise<Readable>;
+  /**
+   * Takes the object out of the live listing (moves it under an archive prefix or marks it
+   * processed), so the live prefix holds only pending work. Idempotent. Absent when the
+   * source was listed without an archive destination.
+   */
+  archive?(): Promise<void>;
 }
 
 /** How an object is named in messages and error records: `s3://bucket/key` or a file path. */

@@ -3,7 +3,8 @@ import { childPeriod, childStarts, parseTimeKey, timeKey, windowEnd, windowsBetw
 import { emptySummary, mergeAll, summaryFromJson, summaryToJson, type Summary } from '../../core/summary.js';
 import type { Finality } from '../../core/windowResult.js';
 import type { StepContext } from './context.js';
-import { AggregateDocSchema, PartialDocSchema, readJson, writeJsonIfChanged, type LedgerEntry } from './documents.js';
+import { z } from 'zod';
+import { AggregateDocSchema, PartialDocSchema, readJson, readStoredJson, writeJsonIfChanged, type LedgerEntry, type StoredJson } from './documents.js';
 import { objectId, refs } from './layout.js';
 
 export interface AggregateOutcome {
@@ -61,7 +62,7 @@ export async function aggregate(ctx: StepContext, ledger: readonly LedgerEntry[]
   const counts = { written: 0, windows: 0, final: 0, partial: 0, lateEvents: 0 };
   const computedAt = ctx.clock().toISOString();
 
-  const store = async (period: Period, start: number, result: Computed, sources: string[]): Promise<void> => {
+  const store = async (period: Period, start: number, result: Computed, sources: string[], basis: StoredJson<unknown> | undefined): Promise<void> => {
     const doc = {
       period,
       time_key: timeKey(period, start),
@@ -75,7 +76,7 @@ export async function aggregate(ctx: StepContext, ledger: readonly LedgerEntry[]
       ...describeSummary(result.summary),
       summary: summaryToJson(result.summary),
     };
-    if (await writeJsonIfChanged(ctx.store, refs.aggregate(period, start), doc, ['computed_at'])) counts.written++;
+    if (await writeJsonIfChanged(ctx.store, refs.aggregate(period, start), doc, basis, ['computed_at'])) counts.written++;
   };
 
   const tally = (result: Computed): Computed => {
@@ -87,8 +88,8 @@ export async function aggregate(ctx: StepContext, ledger: readonly LedgerEntry[]
   const thirtyMinutes = async (start: number): Promise<Computed> => {
     const key = timeKey('30min', start);
     const ids = (contributors.get(key) ?? []).sort();
-    const existing = await readJson(ctx.store, refs.aggregate('30min', start), AggregateDocSchema);
-    if (existing?.status === 'final') return tally({ status: 'final', summary: summaryFromJson(existing.summary) });
+    const existing = await readStoredJson(ctx.store, refs.aggregate('30min', start), AggregateDocSchema);
+    if (existing?.value.status === 'final') return tally({ status: 'final', summary: summaryFromJson(existing.value.summary) });
     const summaries: Summary[] = [];
     for (const id of ids) {
       const partial = await readJson(ctx.store, refs.partial(start, id), PartialDocSchema);
@@ -97,13 +98,13 @@ export async function aggregate(ctx: StepContext, ledger: readonly LedgerEntry[]
     }
     const status: Finality = watermark !== null && windowEnd('30min', start) <= watermark ? 'final' : 'partial';
     const result = tally({ status, summary: mergeAll(summaries) });
-    await store('30min', start, result, ids);
+    await store('30min', start, result, ids, existing);
     return result;
   };
 
   const parent = async (period: Period, start: number, child: (start: number) => Promise<Computed | undefined>): Promise<Computed> => {
-    const existing = await readJson(ctx.store, refs.aggregate(period, start), AggregateDocSchema);
-    if (existing?.status === 'final') return tally({ status: 'final', summary: summaryFromJson(existing.summary) });
+    const existing = await readStoredJson(ctx.store, refs.aggregate(period, start), AggregateDocSchema);
+    if (existing?.value.status === 'final') return tally({ status: 'final', summary: summaryFromJson(existing.value.summary) });
     const children: Computed[] = [];
     const names: string[] = [];
     for (const s of childStarts(period, start)) {
@@ -117,7 +118,7 @@ export async function aggregate(ctx: StepContext, ledger: readonly LedgerEntry[]
     const expected = childStarts(period, start).filter((s) => windowEnd(childPeriod(period)!, s) > origin).length;
     const status: Finality = children.length === expected && children.every((c) => c.status === 'final') ? 'final' : 'partial';
     const result = tally({ status, summary: children.length ? mergeAll(children.map((c) => c.summary)) : emptySummary() });
-    await store(period, start, result, names);
+    await store(period, start, result, names, existing);
     return result;
   };
 
@@ -150,5 +151,6 @@ async function recordLate(ctx: StepContext, start: number, lateIds: string[], co
   }
   const events = sources.reduce((n, s) => n + s.events, 0);
   counts.lateEvents += events;
-  await writeJsonIfChanged(ctx.store, refs.late(start), { period: '30min', time_key: timeKey('30min', start), late_events: events, sources });
+  const doc = { period: '30min', time_key: timeKey('30min', start), late_events: events, sources };
+  await writeJsonIfChanged(ctx.store, refs.late(start), doc, await readStoredJson(ctx.store, refs.late(start), z.unknown()));
 }

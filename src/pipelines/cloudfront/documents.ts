@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PERIODS } from '../../core/periods.js';
 import { SummaryJsonSchema } from '../../core/summary.js';
+import { PreconditionFailedError } from '../../core/errors.js';
 import type { CacheStore, EntryRef } from '../../sinks/cacheStore.js';
 
 /** The ledger entry of a source object: its commit record, written last. */
@@ -47,29 +48,53 @@ export function jsonBytes(doc: unknown): string {
   return `${JSON.stringify(doc, null, 2)}\n`;
 }
 
-/** Reads and validates a JSON entry, or `undefined` when absent. */
-export async function readJson<T>(store: CacheStore, ref: EntryRef, schema: z.ZodType<T>): Promise<T | undefined> {
-  const bytes = await store.get(ref);
-  if (bytes === undefined) return undefined;
-  const text = Buffer.from(bytes).toString('utf8');
+/** A JSON entry as read: its parsed value, its exact text and its store version. */
+export interface StoredJson<T> {
+  readonly value: T;
+  readonly text: string;
+  readonly version: string;
+}
+
+/** Reads and validates a JSON entry with its version, or `undefined` when absent. */
+export async function readStoredJson<T>(store: CacheStore, ref: EntryRef, schema: z.ZodType<T>): Promise<StoredJson<T> | undefined> {
+  const entry = await store.getVersioned(ref);
+  if (entry === undefined) return undefined;
+  const text = Buffer.from(entry.body).toString('utf8');
   const result = schema.safeParse(JSON.parse(text));
   if (!result.success) throw new Error(`${ref.namespace}/${ref.key} is not a valid entry: ${z.prettifyError(result.error)}`);
-  return result.data;
+  return { value: result.data, text, version: entry.version };
+}
+
+/** Reads and validates a JSON entry, or `undefined` when absent. */
+export async function readJson<T>(store: CacheStore, ref: EntryRef, schema: z.ZodType<T>): Promise<T | undefined> {
+  return (await readStoredJson(store, ref, schema))?.value;
 }
 
 /**
- * Writes a JSON entry unless the stored one already says the same. Fields named in
- * `ignore` (such as `computed_at`) do not count as a change, so re-running a step over
- * unchanged inputs changes no byte in the store. Returns whether it wrote.
+ * Writes a JSON entry unless `basis` — what the caller read and decided on — already says
+ * the same. Fields named in `ignore` (such as `computed_at`) do not count as a change, so a
+ * re-run over unchanged inputs changes no byte. The write is conditional on `basis`'s version
+ * (or on absence), so a concurrent worker's write since then — a window turned final — is
+ * never overwritten with an older view. Returns whether it wrote.
  */
-export async function writeJsonIfChanged(store: CacheStore, ref: EntryRef, doc: Record<string, unknown>, ignore: readonly string[] = []): Promise<boolean> {
-  const existing = await store.get(ref);
-  if (existing !== undefined) {
-    const old = JSON.parse(Buffer.from(existing).toString('utf8')) as Record<string, unknown>;
+export async function writeJsonIfChanged(
+  store: CacheStore,
+  ref: EntryRef,
+  doc: Record<string, unknown>,
+  basis: StoredJson<unknown> | undefined,
+  ignore: readonly string[] = [],
+): Promise<boolean> {
+  if (basis !== undefined) {
+    const old = JSON.parse(basis.text) as Record<string, unknown>;
     const comparable = { ...doc };
     for (const field of ignore) if (field in old) comparable[field] = old[field];
-    if (Buffer.from(existing).toString('utf8') === jsonBytes(comparable)) return false;
+    if (basis.text === jsonBytes(comparable)) return false;
   }
-  await store.put(ref, jsonBytes(doc));
-  return true;
+  try {
+    await store.putIf(ref, jsonBytes(doc), basis ? { ifMatch: basis.version } : { ifNoneMatch: '*' });
+    return true;
+  } catch (error) {
+    if (error instanceof PreconditionFailedError) return false;
+    throw error;
+  }
 }

@@ -3,10 +3,11 @@ import type { SourceObject } from '../../sources/sourceObject.js';
 import { aggregate, type AggregateOutcome } from './aggregateStep.js';
 import { consolidateObject } from './consolidateStep.js';
 import type { StepContext } from './context.js';
-import type { LedgerEntry } from './documents.js';
+import { LedgerEntrySchema, readJson, type LedgerEntry } from './documents.js';
 import { ingestObject } from './ingest.js';
 import { listLedger, pendingObjects } from './ledger.js';
-import { objectId } from './layout.js';
+import { objectId, refs } from './layout.js';
+import { claimObject, releaseLease, renewLease } from './leases.js';
 
 export interface RunProgress {
   readonly done: number;
@@ -19,6 +20,20 @@ export interface RunProgress {
 export interface RunOptions {
   readonly onProgress?: (p: RunProgress) => void;
   readonly concurrency?: number;
+  /**
+   * Claim each object before working on it, so several workers can share one source: an
+   * object another worker holds is skipped (and stays pending for this run's aggregate).
+   */
+  readonly lease?: LeaseOptions;
+}
+
+export interface LeaseOptions {
+  /** This worker's name, unique among the workers. */
+  readonly owner: string;
+  /** How long a claim lasts without renewal; a dead worker's objects are free again after it. */
+  readonly ttlMs: number;
+  /** Wall clock, epoch ms; injected so tests can let leases expire. */
+  readonly now?: () => number;
 }
 
 /** Objects in flight at once: enough to hide store latency, few enough to keep memory flat. */
@@ -65,17 +80,22 @@ export async function runPipeline(objects: readonly SourceObject[], ctx: StepCon
   let bytes = 0;
 
   let done = 0;
-  const processOne = async (object: SourceObject): Promise<LedgerEntry> => {
-    const known = before.get(objectId(object));
-    return known && known.object.etag === object.etag && known.status === 'done'
-      ? consolidateObject(known, ctx)
-      : ingestObject(object, ctx, { consolidate: true });
+  const work = (object: SourceObject, known: LedgerEntry | undefined): Promise<LedgerEntry> =>
+    known && known.object.etag === object.etag && known.status === 'done' ? consolidateObject(known, ctx) : ingestObject(object, ctx, { consolidate: true });
+  const processOne = async (object: SourceObject): Promise<LedgerEntry | undefined> => {
+    if (!options.lease) return work(object, before.get(objectId(object)));
+    return withLease(ctx, object, options.lease, async () => {
+      // Another worker may have finished the object between our listing and our claim.
+      const known = await readJson(ctx.store, refs.ledger(objectId(object)), LedgerEntrySchema);
+      return pendingObjects([object], known ? [known] : []).length === 0 ? undefined : work(object, known);
+    });
   };
   // A few objects in flight overlap one object's store writes with another's parsing.
   await lastValueFrom(
     from(pending).pipe(
       mergeMap((object) => defer(() => processOne(object)).pipe(map((entry) => ({ object, entry }))), options.concurrency ?? DEFAULT_CONCURRENCY),
       tap(({ object, entry }) => {
+        if (!entry) return;
         if (entry.status === 'quarantined') quarantined.push(entry);
         lines += entry.lines;
         events += entry.events;
@@ -87,6 +107,26 @@ export async function runPipeline(objects: readonly SourceObject[], ctx: StepCon
     { defaultValue: undefined },
   );
 
-  const outcome = await aggregate(ctx, await listLedger(ctx.store), { pending: 0 });
-  return { listed: objects.length, processed: pending.length, quarantined, lines, events, parseErrors, aggregate: outcome };
+  const ledger = await listLedger(ctx.store);
+  const outcome = await aggregate(ctx, ledger, { pending: pendingObjects(objects, ledger).length });
+  return { listed: objects.length, processed: done, quarantined, lines, events, parseErrors, aggregate: outcome };
+}
+
+/**
+ * Runs `work` holding the object's lease, renewing it at a third of its life; `undefined`
+ * when another worker holds it. The lease is released however the work ends.
+ */
+async function withLease<T>(ctx: StepContext, object: SourceObject, lease: LeaseOptions, work: () => Promise<T | undefined>): Promise<T | undefined> {
+  const now = lease.now ?? Date.now;
+  const held = await claimObject(ctx.store, objectId(object), lease.owner, lease.ttlMs, now());
+  if (!held) return undefined;
+  const heartbeat = setInterval(() => {
+    renewLease(ctx.store, held, lease.ttlMs, now()).catch(() => undefined); // a lost lease only means duplicate, identical work
+  }, lease.ttlMs / 3);
+  try {
+    return await work();
+  } finally {
+    clearInterval(heartbeat);
+    await releaseLease(ctx.store, held);
+  }
 }

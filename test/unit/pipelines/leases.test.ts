@@ -1,0 +1,73 @@
+import { describe, expect, it } from 'vitest';
+import { cloudfrontRealtime } from '../../../src/formats/cloudfrontRealtime.js';
+import type { StepContext } from '../../../src/pipelines/cloudfront/context.js';
+import { NAMESPACES, objectId } from '../../../src/pipelines/cloudfront/layout.js';
+import { claimObject, releaseLease } from '../../../src/pipelines/cloudfront/leases.js';
+import { runPipeline } from '../../../src/pipelines/cloudfront/runPipeline.js';
+import { memoryCacheStore, type MemoryCacheStore } from '../../../src/sinks/memoryCacheStore.js';
+import { BASE_TIME, event } from '../../helpers/factories.js';
+import { realtimeObject } from '../../helpers/objects.js';
+
+const MINUTE = 60_000;
+const ctx = (store: MemoryCacheStore): StepContext => ({
+  store,
+  format: cloudfrontRealtime({ fields: 'sgraph-27' }),
+  clock: () => new Date('2026-11-22T00:00:00Z'),
+  lateness: 0,
+  keepRaw: false,
+});
+const objects = Array.from({ length: 12 }, (_, i) =>
+  realtimeObject(`logs/${String(i).padStart(2, '0')}.gz`, Array.from({ length: 20 }, (_, j) => event({ timestamp: BASE_TIME + (i * 20 + j) * MINUTE }))),
+);
+const aggregates = (store: MemoryCacheStore) => new Map([...store.snapshot()].filter(([p]) => p.startsWith(`${NAMESPACES.aggregate}/`)));
+
+describe('pipeline: leases', () => {
+  it('lets exactly one of many racing workers claim an object', async () => {
+    const store = memoryCacheStore();
+    const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => claimObject(store, 'obj', `worker-${i}`, MINUTE, 0)));
+    expect(claims.filter(Boolean)).toHaveLength(1);
+  });
+
+  it('frees an object when its lease expires or is released, never before', async () => {
+    // Prepare
+    const store = memoryCacheStore();
+    const held = await claimObject(store, 'obj', 'a', MINUTE, 0);
+    // Act / Assess
+    expect(await claimObject(store, 'obj', 'b', MINUTE, MINUTE - 1)).toBeUndefined();
+    expect(await claimObject(store, 'obj', 'b', MINUTE, MINUTE + 1)).toBeDefined();
+    await releaseLease(store, held!); // a's lease was taken over: releasing it must not free b's
+    expect(await claimObject(store, 'obj', 'c', MINUTE, MINUTE + 2)).toBeUndefined();
+  });
+
+  it('two concurrent workers process every object once and aggregate like a single worker', async () => {
+    // Prepare
+    const single = memoryCacheStore();
+    await runPipeline(objects, ctx(single));
+    const shared = memoryCacheStore();
+    // Act
+    const [a, b] = await Promise.all([
+      runPipeline(objects, ctx(shared), { lease: { owner: 'a', ttlMs: MINUTE }, concurrency: 1 }),
+      runPipeline(objects, ctx(shared), { lease: { owner: 'b', ttlMs: MINUTE }, concurrency: 1 }),
+    ]);
+    await runPipeline(objects, ctx(shared), { lease: { owner: 'a', ttlMs: MINUTE } });
+    // Assess
+    expect(a.processed + b.processed).toBe(objects.length);
+    expect(aggregates(shared)).toEqual(aggregates(single));
+  });
+
+  it("finishes a dead worker's object once its lease has expired", async () => {
+    // Prepare: a worker claimed the first object and died
+    const store = memoryCacheStore();
+    let now = 0;
+    await claimObject(store, objectId(objects[0]!), 'dead', 5 * MINUTE, now);
+    // Act
+    const whileHeld = await runPipeline(objects, ctx(store), { lease: { owner: 'b', ttlMs: 5 * MINUTE, now: () => now } });
+    now = 6 * MINUTE;
+    const afterExpiry = await runPipeline(objects, ctx(store), { lease: { owner: 'b', ttlMs: 5 * MINUTE, now: () => now } });
+    // Assess
+    expect(whileHeld.processed).toBe(objects.length - 1);
+    expect(whileHeld.aggregate.final).toBe(0);
+    expect(afterExpiry.processed).toBe(1);
+    expect(afterExpiry.aggregate.partial).toBeLessThan(afterExpiry.aggregate.windows);
+  });
+});
