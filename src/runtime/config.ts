@@ -16,12 +16,17 @@ export const ConfigSchema = z
     source: z.string().min(1).default(DEFAULT_SOURCE).describe('folder of log objects, read like a bucket'),
     prefix: z.string().default('').describe('only objects whose key starts with this'),
     cache: z.string().min(1).default(DEFAULT_CACHE).describe('folder of the filesystem cache store'),
+    archive: z.string().min(1).optional().describe('folder the archive step moves committed objects to (outside the source)'),
     format: z.enum(['cloudfront-realtime', 'cloudfront-standard']).default('cloudfront-realtime').describe('log format of the objects'),
     fields: z.union([z.string(), z.array(z.string())]).default('sgraph-27').describe('real-time field list: a preset name or the field names in order'),
     latenessMinutes: z.number().nonnegative().default(15).describe('how late events may arrive before a window is final'),
     keepRaw: z.boolean().default(true).describe('store every object\'s typed events in sa-cloudfront-raw'),
     keepClientIp: z.boolean().default(false).describe('keep viewer IPs in events (off: privacy first)'),
     maxLineLength: z.number().int().positive().default(64 * 1024).describe('longest line accepted, in characters'),
+    host: z.string().default('127.0.0.1').describe('address serve listens on; loopback unless you mean otherwise'),
+    port: z.number().int().min(0).max(65535).default(8080).describe('port serve listens on (0 = any free port)'),
+    ingestEverySeconds: z.number().nonnegative().default(60).describe('serve: ingest and consolidate cadence (0 = only on request)'),
+    aggregateEverySeconds: z.number().nonnegative().default(3600).describe('serve: aggregate (and archive) cadence (0 = only on request)'),
   })
   .strict();
 export type Config = z.infer<typeof ConfigSchema>;
@@ -30,12 +35,17 @@ const ENV_NAMES: Record<keyof Config, string> = {
   source: 'LETSFLOW_SOURCE',
   prefix: 'LETSFLOW_PREFIX',
   cache: 'LETSFLOW_CACHE',
+  archive: 'LETSFLOW_ARCHIVE',
   format: 'LETSFLOW_FORMAT',
   fields: 'LETSFLOW_FIELDS',
   latenessMinutes: 'LETSFLOW_LATENESS_MINUTES',
   keepRaw: 'LETSFLOW_KEEP_RAW',
   keepClientIp: 'LETSFLOW_KEEP_CLIENT_IP',
   maxLineLength: 'LETSFLOW_MAX_LINE_LENGTH',
+  host: 'LETSFLOW_HOST',
+  port: 'LETSFLOW_PORT',
+  ingestEverySeconds: 'LETSFLOW_INGEST_EVERY_SECONDS',
+  aggregateEverySeconds: 'LETSFLOW_AGGREGATE_EVERY_SECONDS',
 };
 
 /** Reads env strings into the types the schema expects; a value that does not convert is left for zod to reject. */
@@ -44,7 +54,8 @@ function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   for (const [name, variable] of Object.entries(ENV_NAMES)) {
     const raw = env[variable];
     if (raw === undefined || raw === '') continue;
-    const kind = ConfigSchema.shape[name as keyof Config].def.innerType;
+    const field = ConfigSchema.shape[name as keyof Config];
+    const kind = 'innerType' in field.def ? field.def.innerType : field;
     if (kind instanceof z.ZodNumber) out[name] = Number(raw);
     else if (kind instanceof z.ZodBoolean) out[name] = raw === 'true' ? true : raw === 'false' ? false : raw;
     else if (name === 'fields' && raw.includes(',')) out[name] = raw.split(',').map((f) => f.trim());

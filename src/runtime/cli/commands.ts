@@ -1,19 +1,13 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { cloudfrontRealtime } from '../../formats/cloudfrontRealtime.js';
-import { cloudfrontStandard } from '../../formats/cloudfrontStandard.js';
 import type { Period } from '../../core/periods.js';
-import { aggregate } from '../../pipelines/cloudfront/aggregateStep.js';
-import { consolidateObject } from '../../pipelines/cloudfront/consolidateStep.js';
-import type { StepContext } from '../../pipelines/cloudfront/context.js';
 import { writeDemoObjects } from '../../pipelines/cloudfront/demoData.js';
-import { ingestObject } from '../../pipelines/cloudfront/ingest.js';
 import { NAMESPACES } from '../../pipelines/cloudfront/layout.js';
-import { listLedger, pendingObjects } from '../../pipelines/cloudfront/ledger.js';
-import { runPipeline, type RunOutcome } from '../../pipelines/cloudfront/runPipeline.js';
+import type { RunOutcome } from '../../pipelines/cloudfront/runPipeline.js';
+import { cloudfrontService } from '../cloudfrontService.js';
+import { startServe } from '../serve/serve.js';
 import { fsCacheStore } from '../../sinks/fsCacheStore.js';
-import { localObjects } from '../../sources/localObjects.js';
-import { loadConfig, type Config } from '../config.js';
+import { loadConfig } from '../config.js';
 import { progressReporter } from './progress.js';
 import { loadAggregates, renderReport } from './report.js';
 
@@ -25,31 +19,12 @@ export interface CommandInput {
   readonly demo: { readonly out: string | undefined; readonly seed: number; readonly days: number; readonly rate: number };
 }
 
-export type CommandName = 'start' | 'run' | 'ingest' | 'consolidate' | 'aggregate' | 'report' | 'demo';
+export type CommandName = 'start' | 'run' | 'ingest' | 'consolidate' | 'aggregate' | 'archive' | 'report' | 'demo' | 'serve';
 type Command = (input: CommandInput) => Promise<number>;
 
 const out = (text: string): void => {
   process.stdout.write(text);
 };
-
-function context(config: Config): StepContext {
-  const fieldsOption = { fields: config.fields, keepClientIp: config.keepClientIp };
-  return {
-    store: fsCacheStore({ root: config.cache }),
-    format: config.format === 'cloudfront-standard' ? cloudfrontStandard({ keepClientIp: config.keepClientIp }) : cloudfrontRealtime(fieldsOption),
-    clock: () => new Date(),
-    lateness: config.latenessMinutes * 60_000,
-    keepRaw: config.keepRaw,
-    maxLineLength: config.maxLineLength,
-  };
-}
-
-async function listSource(config: Config) {
-  if (!existsSync(config.source)) {
-    throw new Error(`source folder ${resolve(config.source)} does not exist: run \`letsflow demo\` or pass --source`);
-  }
-  return localObjects(config.source, { prefix: config.prefix });
-}
 
 function summarizeRun(outcome: RunOutcome, seconds: number): number {
   const rate = outcome.events / Math.max(seconds, 0.001);
@@ -62,43 +37,39 @@ function summarizeRun(outcome: RunOutcome, seconds: number): number {
   return outcome.quarantined.length > 0 ? 3 : 0;
 }
 
+const service = async (input: CommandInput) => cloudfrontService(await loadConfig(input.flags, process.env, input.configFile));
+
 const run: Command = async (input) => {
-  const config = await loadConfig(input.flags, process.env, input.configFile);
-  const objects = await listSource(config);
+  const steps = await service(input);
   const progress = progressReporter();
   const started = performance.now();
-  const outcome = await runPipeline(objects, context(config), { onProgress: (p) => progress.update(p) });
+  const outcome = await steps.run((p) => progress.update(p));
   progress.done();
   return summarizeRun(outcome, (performance.now() - started) / 1000);
 };
 
 const ingest: Command = async (input) => {
-  const config = await loadConfig(input.flags, process.env, input.configFile);
-  const ctx = { ...context(config), keepRaw: true };
-  const pending = pendingObjects(await listSource(config), await listLedger(ctx.store));
-  let quarantined = 0;
-  for (const object of pending) if ((await ingestObject(object, ctx, { consolidate: false })).status === 'quarantined') quarantined++;
-  out(`ingest: ${pending.length} objects ingested, ${quarantined} quarantined\n`);
+  const { ingested, quarantined } = await (await service(input)).ingest();
+  out(`ingest: ${ingested} objects ingested, ${quarantined} quarantined\n`);
   return quarantined > 0 ? 3 : 0;
 };
 
 const consolidate: Command = async (input) => {
-  const config = await loadConfig(input.flags, process.env, input.configFile);
-  const ctx = context(config);
-  const todo = (await listLedger(ctx.store)).filter((e) => e.status === 'done' && !e.consolidated);
-  for (const entry of todo) await consolidateObject(entry, ctx);
-  out(`consolidate: ${todo.length} objects consolidated\n`);
+  out(`consolidate: ${(await (await service(input)).consolidate()).consolidated} objects consolidated\n`);
   return 0;
 };
 
 const aggregateCommand: Command = async (input) => {
-  const config = await loadConfig(input.flags, process.env, input.configFile);
-  const ctx = context(config);
-  const ledger = await listLedger(ctx.store);
-  const pending = existsSync(config.source) ? pendingObjects(await localObjects(config.source, { prefix: config.prefix }), ledger).length : 0;
-  const outcome = await aggregate(ctx, ledger, { pending });
-  out(`aggregate: ${outcome.windows} windows (${outcome.final} final, ${outcome.partial} partial), ${outcome.written} written` +
-    (pending > 0 ? `; ${pending} objects still pending, so nothing new is final\n` : '\n'));
+  const outcome = await (await service(input)).aggregate();
+  out(
+    `aggregate: ${outcome.windows} windows (${outcome.final} final, ${outcome.partial} partial), ${outcome.written} written` +
+      (outcome.pending > 0 ? `; ${outcome.pending} objects still pending, so nothing new is final\n` : '\n'),
+  );
+  return 0;
+};
+
+const archive: Command = async (input) => {
+  out(`archive: ${(await (await service(input)).archive()).archived} committed objects archived\n`);
   return 0;
 };
 
@@ -139,7 +110,22 @@ const start: Command = async (input) => {
   return runCode;
 };
 
+const serve: Command = async (input) => {
+  const config = await loadConfig(input.flags, process.env, input.configFile);
+  const server = await startServe(config, process.env.LETSFLOW_API_TOKEN || undefined);
+  out(`serve: listening on ${server.url} (ingest every ${config.ingestEverySeconds} s, aggregate every ${config.aggregateEverySeconds} s)\n`);
+  if (!process.env.LETSFLOW_API_TOKEN) out('serve: LETSFLOW_API_TOKEN is not set, so the POST routes answer 401\n');
+  await new Promise<void>((resolveSignal) => {
+    for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => resolveSignal());
+  });
+  out('serve: stopping — finishing the steps in flight\n');
+  await server.stop();
+  return 0;
+};
+
 export const commands: Record<CommandName, Command> = {
+  serve,
+  archive,
   start,
   run,
   ingest,

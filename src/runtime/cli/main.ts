@@ -13,13 +13,17 @@ Commands:
   ingest        read pending objects into typed raw events (sa-cloudfront-raw)
   consolidate   turn ingested objects into 30-minute partials (sa-cloudfront-consolidated)
   aggregate     compute 30min/hourly/daily/monthly aggregates with finality
+  archive       move committed objects out of the source folder (needs --archive)
   report        print a table of the aggregates of one period
+  serve         long-lived: steps on their cadences plus a REST API (127.0.0.1:8080);
+                POST routes need LETSFLOW_API_TOKEN as a bearer token
   demo          write realistic gzip CloudFront real-time logs (deterministic by seed)
 
 Options (flags override LETSFLOW_* environment variables, which override letsflow.config.json):
   --source DIR        folder of log objects, read like a bucket   [.letsflow/demo-logs]
   --prefix P          only objects whose key starts with P
   --cache DIR         filesystem cache store                      [.letsflow/cache]
+  --archive DIR       where archive moves committed objects (outside the source)
   --format F          cloudfront-realtime | cloudfront-standard   [cloudfront-realtime]
   --fields F          real-time field list: preset (aws-canonical, sgraph-27, sgraph-live-26)
                       or comma-separated field names              [sgraph-27]
@@ -27,6 +31,7 @@ Options (flags override LETSFLOW_* environment variables, which override letsflo
   --no-raw            do not store raw events (faster; consolidate cannot re-run later)
   --config FILE       config file                                 [letsflow.config.json]
   report:  --period 30min|hourly|daily|monthly [daily]   --top N [10]
+  serve:   --host H [127.0.0.1]  --port N [8080]  --ingest-every S [60]  --aggregate-every S [3600]
   demo:    --out DIR [source]  --seed N [1]  --days N [3]  --rate N requests/hour [2000]
   -h, --help          this help
 
@@ -34,7 +39,7 @@ Exit codes: 0 done; 1 failed (nothing half-committed: re-run to resume); 2 bad u
 configuration; 3 done, but some objects were quarantined (see sa-errors/quarantine).
 `;
 
-const COMMANDS = new Set<CommandName>(['start', 'run', 'ingest', 'consolidate', 'aggregate', 'report', 'demo']);
+const COMMANDS = new Set<CommandName>(['start', 'run', 'ingest', 'consolidate', 'aggregate', 'archive', 'report', 'demo', 'serve']);
 
 export async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -46,12 +51,17 @@ export async function main(argv: string[]): Promise<number> {
         source: { type: 'string' },
         prefix: { type: 'string' },
         cache: { type: 'string' },
+        archive: { type: 'string' },
         format: { type: 'string' },
         fields: { type: 'string' },
         lateness: { type: 'string' },
         'no-raw': { type: 'boolean' },
         config: { type: 'string' },
         period: { type: 'string' },
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'ingest-every': { type: 'string' },
+        'aggregate-every': { type: 'string' },
         top: { type: 'string' },
         out: { type: 'string' },
         seed: { type: 'string' },
@@ -83,10 +93,15 @@ export async function main(argv: string[]): Promise<number> {
   if (values.source !== undefined) flags.source = values.source;
   if (values.prefix !== undefined) flags.prefix = values.prefix;
   if (values.cache !== undefined) flags.cache = values.cache;
+  if (values.archive !== undefined) flags.archive = values.archive;
   if (values.format !== undefined) flags.format = values.format;
   if (values.fields !== undefined) flags.fields = values.fields.includes(',') ? values.fields.split(',').map((f) => f.trim()) : values.fields;
   if (values.lateness !== undefined) flags.latenessMinutes = Number(values.lateness);
   if (values['no-raw']) flags.keepRaw = false;
+  if (values.host !== undefined) flags.host = values.host;
+  if (values.port !== undefined) flags.port = Number(values.port);
+  if (values['ingest-every'] !== undefined) flags.ingestEverySeconds = Number(values['ingest-every']);
+  if (values['aggregate-every'] !== undefined) flags.aggregateEverySeconds = Number(values['aggregate-every']);
 
   try {
     return await commands[command as CommandName]({
