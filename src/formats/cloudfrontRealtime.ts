@@ -1,9 +1,10 @@
 import { z } from 'zod';
 import { ConfigError, LetsflowError } from '../core/errors.js';
-import { MAX_ERROR_LINE_CHARS, type CloudFrontEvent } from '../core/event.js';
+import type { CloudFrontEvent } from '../core/event.js';
+import { errorRecorder } from './cloudfront/errorRecorder.js';
 import { cloudfrontFields } from './cloudfrontFields.js';
 import { DEFAULT_FIELD_LIST, FIELD_LIST_PRESETS } from './fieldLists.js';
-import { DEFAULT_MAX_ERROR_RECORDS, type LogFormat, type ObjectParser, type ParserContext } from './logFormat.js';
+import type { LogFormat, ObjectParser, ParserContext } from './logFormat.js';
 
 export const CloudFrontRealtimeOptionsSchema = z
   .object({
@@ -59,17 +60,9 @@ export function cloudfrontRealtime(options: CloudFrontRealtimeOptions = {}): Log
     name: 'cloudfront-realtime',
     createParser(context: ParserContext): ObjectParser {
       const plan = cloudfrontFields('realtime', names, { keepClientIp, select: context.select });
-      const { tally, object } = context;
-      const maxRecords = context.maxErrorRecords ?? DEFAULT_MAX_ERROR_RECORDS;
+      const { tally } = context;
+      const reject = errorRecorder(context);
       const expected = names.length;
-
-      function reject(line: string, lineNumber: number, code: string, reason: string): undefined {
-        tally.errors++;
-        if (tally.errorRecords.length < maxRecords) {
-          tally.errorRecords.push({ object, line: lineNumber, code, reason, text: line.slice(0, MAX_ERROR_LINE_CHARS) });
-        }
-        return undefined;
-      }
 
       return (input: string, lineNumber: number): CloudFrontEvent | undefined => {
         const line = input.charCodeAt(input.length - 1) === 0x0d ? input.slice(0, -1) : input;

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { ConfigError, LetsflowError } from '../core/errors.js';
-import { MAX_ERROR_LINE_CHARS, type CloudFrontEvent } from '../core/event.js';
+import type { CloudFrontEvent } from '../core/event.js';
+import { errorRecorder } from './cloudfront/errorRecorder.js';
 import { cloudfrontFields, type FieldPlan } from './cloudfrontFields.js';
-import { DEFAULT_MAX_ERROR_RECORDS, type LogFormat, type ObjectParser, type ParserContext } from './logFormat.js';
+import type { LogFormat, ObjectParser, ParserContext } from './logFormat.js';
 
 export const CloudFrontStandardOptionsSchema = z
   .object({
@@ -60,18 +61,10 @@ export function cloudfrontStandard(options: CloudFrontStandardOptions = {}): Log
   return {
     name: 'cloudfront-standard',
     createParser(context: ParserContext): ObjectParser {
-      const { tally, object, select } = context;
-      const maxRecords = context.maxErrorRecords ?? DEFAULT_MAX_ERROR_RECORDS;
+      const { tally, select } = context;
+      const reject = errorRecorder(context);
       let plan: FieldPlan = cloudfrontFields('standard', LEGACY_FIELDS, { keepClientIp, select });
       let label = LEGACY_LABEL;
-
-      function reject(line: string, lineNumber: number, code: string, reason: string): undefined {
-        tally.errors++;
-        if (tally.errorRecords.length < maxRecords) {
-          tally.errorRecords.push({ object, line: lineNumber, code, reason, text: line.slice(0, MAX_ERROR_LINE_CHARS) });
-        }
-        return undefined;
-      }
 
       function readHeader(line: string, lineNumber: number): void {
         if (!line.startsWith('#Fields:')) return;
