@@ -13,6 +13,9 @@ describe('e2e: letsflow serve over real HTTP', () => {
   let dir: string;
   let server: RunningServer;
   const call = (path: string, init: RequestInit = {}) => fetch(`${server.url}${path}`, init);
+  // Response bodies are asserted field by field, so they are read loosely typed.
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const json = async (response: Promise<Response>): Promise<any> => (await response).json();
   const post = (path: string, token: string | null = TOKEN, body?: string) => {
     const headers: Record<string, string> = token === null ? {} : { authorization: `Bearer ${token}` };
     if (body !== undefined) headers['content-type'] = 'application/json';
@@ -51,19 +54,19 @@ describe('e2e: letsflow serve over real HTTP', () => {
 
   it('runs the steps on request and serves their results', async () => {
     // Act
-    const ingest = await (await post('/api/sa/cloudfront/ingest')).json();
+    const ingest = await json(post('/api/sa/cloudfront/ingest'));
     await post('/api/sa/cloudfront/consolidate');
-    const aggregate = await (await post('/api/sa/cloudfront/aggregate')).json();
+    const aggregate = await json(post('/api/sa/cloudfront/aggregate'));
     // Assess
     expect(ingest.result.ingested).toBeGreaterThan(0);
     expect(aggregate.result.windows).toBeGreaterThan(0);
-    const series = (await (await call('/api/sa/traffic/timeseries?period=hourly')).json()) as { time_key: string; total_requests: number }[];
+    const series = (await json(call('/api/sa/traffic/timeseries?period=hourly'))) as { time_key: string; total_requests: number }[];
     expect(series.length).toBeGreaterThanOrEqual(6);
-    const hour = await (await call(`/api/sa/traffic/aggregate/hourly/${series[0]!.time_key}`)).json();
+    const hour = await json(call(`/api/sa/traffic/aggregate/hourly/${series[0]!.time_key}`));
     expect(hour.total_requests).toBe(series[0]!.total_requests);
-    const top = await (await call('/api/sa/traffic/top-paths?period=hourly&limit=3')).json();
+    const top = await json(call('/api/sa/traffic/top-paths?period=hourly&limit=3'));
     expect(top.paths).toHaveLength(3);
-    const status = await (await call('/api/sa/cloudfront/status')).json();
+    const status = await json(call('/api/sa/cloudfront/status'));
     expect(status.pipeline).toMatchObject({ pending: 0, quarantined: 0 });
     expect(status.pipeline.events).toBe(series.reduce((n, w) => n + w.total_requests, 0));
   });
@@ -72,11 +75,11 @@ describe('e2e: letsflow serve over real HTTP', () => {
     const metrics = await (await call('/metrics')).text();
     expect(metrics).toMatch(/letsflow_objects_pending 0/);
     expect(metrics).toMatch(/letsflow_step_runs_total\{step="ingest",outcome="ok"\} 1/);
-    const namespaces = (await (await call('/api/sa/cache/namespaces')).json()) as { namespace: string; entries: number }[];
+    const namespaces = (await json(call('/api/sa/cache/namespaces'))) as { namespace: string; entries: number }[];
     expect(namespaces.find((n) => n.namespace === 'sa-cloudfront-aggregate')!.entries).toBeGreaterThan(0);
-    const listing = await (await call('/api/sa/cache/entries?namespace=sa-cloudfront-aggregate&prefix=daily/')).json();
+    const listing = await json(call('/api/sa/cache/entries?namespace=sa-cloudfront-aggregate&prefix=daily/'));
     expect(listing.keys.length).toBeGreaterThan(0);
     const entry = await call(`/api/sa/cache/entry?namespace=sa-cloudfront-aggregate&key=${encodeURIComponent(listing.keys[0])}`);
-    expect((await entry.json()).period).toBe('daily');
+    expect(((await entry.json()) as { period: string }).period).toBe('daily');
   });
 });
