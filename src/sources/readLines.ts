@@ -17,6 +17,10 @@ export interface ReadLinesOptions {
   readonly maxLineLength?: number;
   /** Most lines per batch. */
   readonly batchSize?: number;
+  /** Most decompressed characters read from one object; past it the object is quarantined. */
+  readonly maxDecodedBytes?: number;
+  /** Most decompressed bytes per compressed byte (a decompression bomb guard), checked past 64 MiB. */
+  readonly maxCompressionRatio?: number;
   /**
    * Called after each batch; when it returns a promise, reading waits for it. This is how a
    * slow consumer further down (a sink writing the raw events) holds the read back.
@@ -25,6 +29,12 @@ export interface ReadLinesOptions {
 }
 
 export const DEFAULT_MAX_LINE_LENGTH = 64 * 1024;
+/** Far above any real log object (CloudFront's are MBs), far below what would fill a disk. */
+export const DEFAULT_MAX_DECODED_BYTES = 16 * 1024 ** 3;
+/** Log text compresses 5–20×; 1000× is only reached by crafted input. */
+export const DEFAULT_MAX_COMPRESSION_RATIO = 1000;
+const RATIO_CHECK_FLOOR = 64 * 1024 ** 2;
+const BOM = '\uFEFF';
 export const DEFAULT_BATCH_SIZE = 1024;
 /**
  * zlib's 16 KiB default output chunk halves gunzip throughput (reference/peers.md §6.1), but
@@ -41,8 +51,9 @@ const GZIP_MAGIC = [0x1f, 0x8b] as const;
  * Cold: the object is opened on subscribe and the read is destroyed on unsubscribe. Reading
  * is paced by the subscriber (batches are emitted synchronously from the read loop) and by
  * `options.ready`, so memory stays flat whatever the object's size. Completes after the last
- * line. Errors with {@link ObjectQuarantinedError} (`gzip_corrupt`, `gzip_truncated`,
- * `line_too_long`, `read_failed`) naming the object and the line reached.
+ * line. A byte-order mark at the start is dropped. Errors with {@link ObjectQuarantinedError}
+ * (`gzip_corrupt`, `gzip_truncated`, `line_too_long`, `too_large`, `decompression_bomb`,
+ * `read_failed`) naming the object and the line reached.
  *
  * @example
  * ```ts
@@ -57,11 +68,14 @@ const GZIP_MAGIC = [0x1f, 0x8b] as const;
 export function readLines(object: SourceObject, options: ReadLinesOptions = {}): Observable<LineBatch> {
   const maxLineLength = options.maxLineLength ?? DEFAULT_MAX_LINE_LENGTH;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
+  const maxDecoded = options.maxDecodedBytes ?? DEFAULT_MAX_DECODED_BYTES;
+  const maxRatio = options.maxCompressionRatio ?? DEFAULT_MAX_COMPRESSION_RATIO;
   const name = displayName(object);
 
   return new Observable<LineBatch>((subscriber) => {
     let source: Readable | undefined;
     let linesRead = 0;
+    let decoded = 0;
     let stopped = false;
 
     const fail = (error: unknown, line = linesRead + 1): void => {
@@ -89,6 +103,11 @@ export function readLines(object: SourceObject, options: ReadLinesOptions = {}):
         let line: string | null;
         while (!stopped && (line = splitter.read() as string | null) !== null) {
           if (line.length > maxLineLength) return fail(new LineTooLong(), linesRead + batch.length + 1);
+          decoded += line.length + 1;
+          if (decoded > maxDecoded) return fail(new TooLarge(`more than ${maxDecoded} bytes decompressed`), linesRead + batch.length + 1);
+          if (gzipped && decoded > RATIO_CHECK_FLOOR && decoded > maxRatio * object.size) {
+            return fail(new Bomb(`${Math.round(decoded / object.size)}× its compressed size`), linesRead + batch.length + 1);
+          }
           batch.push(line);
           if (batch.length === batchSize) {
             emit(batch);
@@ -103,6 +122,7 @@ export function readLines(object: SourceObject, options: ReadLinesOptions = {}):
       };
       const emit = (lines: string[]): void => {
         const firstLine = linesRead + 1;
+        if (firstLine === 1 && lines[0]!.startsWith(BOM)) lines[0] = lines[0]!.slice(1);
         linesRead += lines.length;
         subscriber.next({ firstLine, lines });
       };
@@ -163,10 +183,14 @@ async function peek(stream: Readable): Promise<Buffer | undefined> {
 }
 
 class LineTooLong extends Error {}
+class TooLarge extends Error {}
+class Bomb extends Error {}
 
 function quarantineReason(name: string, line: number, error: unknown, maxLineLength: number): ObjectQuarantinedError {
   const message = error instanceof Error ? error.message : String(error);
   const zlibCode = (error as { code?: string } | null)?.code;
+  if (error instanceof TooLarge) return new ObjectQuarantinedError('too_large', name, line, `${message}; raise maxDecodedBytes if the object is real`);
+  if (error instanceof Bomb) return new ObjectQuarantinedError('decompression_bomb', name, line, `decompresses to ${message}: refused as a decompression bomb`);
   if (error instanceof LineTooLong || message === 'maximum buffer reached') {
     return new ObjectQuarantinedError('line_too_long', name, line, `line longer than ${maxLineLength} characters; raise maxLineLength if such lines are real`);
   }

@@ -87,3 +87,25 @@ describe('source: readLines', () => {
     expect(stream.destroyed).toBe(true);
   });
 });
+
+describe('source: readLines limits', () => {
+  it('drops a byte-order mark at the start of an object', async () => {
+    expect(await allLines(memoryObject('bom.gz', gzipSync('\uFEFFfirst\nsecond\n')))).toEqual(['first', 'second']);
+  });
+
+  it('quarantines an object that decompresses past the size limit, naming the line', async () => {
+    const error = await failure(memoryObject('big.gz', gzipSync(numbered(1000))), { maxDecodedBytes: 5000 });
+    expect(error.code).toBe('too_large');
+    let bytes = 0;
+    let line = 0;
+    while (bytes <= 5000) bytes += `line ${++line}\n`.length;
+    expect(error.line).toBe(line);
+  });
+
+  it('quarantines a decompression bomb', async () => {
+    const bomb = gzipSync(Buffer.alloc(80 * 1024 ** 2, 'a\n'), { level: 9 });
+    const error = await failure(memoryObject('bomb.gz', bomb), { maxCompressionRatio: 100 });
+    expect(error.code).toBe('decompression_bomb');
+    expect(error.message).toMatch(/refused as a decompression bomb/);
+  });
+});
