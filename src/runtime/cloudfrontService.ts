@@ -54,6 +54,8 @@ export function stepContext(config: Config, store: CacheStore = fsCacheStore({ r
     lateness: config.latenessMinutes * 60_000,
     keepRaw: config.keepRaw,
     maxLineLength: config.maxLineLength,
+    maxDecodedBytes: config.maxDecodedBytes,
+    maxCompressionRatio: config.maxCompressionRatio,
   };
 }
 

@@ -1,11 +1,12 @@
-import { randomBytes } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import type { Dirent } from 'node:fs';
-import { mkdir, open, readFile, readdir, rename, rmdir, unlink, copyFile } from 'node:fs/promises';
+import { copyFile, link, mkdir, open, readFile, readdir, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { ConfigError, InvalidKeyError, SinkWriteError } from '../core/errors.js';
-import type { CacheStore, EntryBody, EntryRef, FileType } from './cacheStore.js';
+import { ConfigError, InvalidKeyError, LetsflowError, PreconditionFailedError, SinkWriteError } from '../core/errors.js';
+import type { CacheStore, EntryBody, EntryRef, FileType, VersionedEntry, WriteCondition } from './cacheStore.js';
 import { addressablePaths, entryPaths, isContentFile, keyBasedFolder, TEMP_FILE_PREFIX, validateKey } from './cachePaths.js';
 
 /** Where the local cache lives when the configuration does not say, relative to the working directory. */
@@ -32,6 +33,48 @@ export interface FsCacheStoreOptions {
 const HEALTHCHECK_NAMESPACE = 'letsflow-healthcheck';
 // A concurrent remove may prune a folder between our mkdir and our open; a few retries outlast it.
 const CREATE_ATTEMPTS = 5;
+/** An entry lock older than this belongs to a process that died holding it, and may be broken. */
+export const LOCK_STALE_MS = 5_000;
+// Longer than LOCK_STALE_MS, so a waiter outlives a dead holder's lock instead of giving up.
+const LOCK_WAIT_MS = 3 * LOCK_STALE_MS;
+const LOCK_RETRY_MAX_MS = 25;
+
+const sha1 = (bytes: Uint8Array): string => createHash('sha1').update(bytes).digest('hex');
+const bytesOf = (body: Uint8Array | string): Uint8Array => (typeof body === 'string' ? new Uint8Array(Buffer.from(body, 'utf8')) : body);
+const describeCondition = (condition: WriteCondition): string =>
+  'ifNoneMatch' in condition ? 'if-none-match * (the entry must not exist)' : `if-match ${condition.ifMatch}`;
+
+/** Checks a condition's shape at run time, since callers may come from JavaScript or parsed JSON. */
+function checkCondition(condition: WriteCondition): void {
+  const valid =
+    condition !== null &&
+    typeof condition === 'object' &&
+    ('ifNoneMatch' in condition ? condition.ifNoneMatch === '*' : typeof condition.ifMatch === 'string' && condition.ifMatch !== '');
+  if (!valid) {
+    throw new LetsflowError('condition_invalid', 'writing', `putIf: condition must be { ifNoneMatch: '*' } or { ifMatch: '<version>' }, got ${JSON.stringify(condition)}`);
+  }
+}
+
+/**
+ * The one path of an entry that has a version: `key_based` and `direct` entries. The copies of a
+ * `temporal_*` entry are written one by one, so no single condition can guard them all.
+ */
+function versionedPath(ref: EntryRef, operation: string): string {
+  const [first] = addressablePaths(ref);
+  if (!isVersioned(ref) || first === undefined) {
+    const strategy = ref.strategy ?? 'key_based';
+    throw new LetsflowError(
+      'entry_not_versioned',
+      'writing',
+      `${operation}: ${strategy} entry ${JSON.stringify(ref.key)} in ${JSON.stringify(ref.namespace)} has no version; ` +
+        'conditional reads and writes take key_based or direct entries',
+    );
+  }
+  return first;
+}
+
+/** The lock file of an entry: in its folder, named with the reserved temporary prefix so no key can collide with it. */
+const lockPathOf = (target: string): string => path.join(path.dirname(target), `${TEMP_FILE_PREFIX}lock-${path.basename(target)}`);
 
 const errorCode = (error: unknown): unknown => (error as NodeJS.ErrnoException | undefined)?.code;
 
@@ -40,11 +83,90 @@ const isAsyncIterable = (body: EntryBody): body is AsyncIterable<Uint8Array> =>
 
 const tempName = (): string => `${TEMP_FILE_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`;
 
+async function readIfPresent(file: string): Promise<Uint8Array | undefined> {
+  try {
+    return new Uint8Array(await readFile(file));
+  } catch (error) {
+    if (errorCode(error) === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+const isVersioned = (ref: EntryRef): boolean => ref.strategy === undefined || ref.strategy === 'key_based' || ref.strategy === 'direct';
+
 async function removeQuietly(file: string): Promise<void> {
   try {
     await unlink(file);
   } catch {
     // Best effort: the write already failed and that error is the one worth reporting.
+  }
+}
+
+/**
+ * Runs `action` holding the entry's lock: a file created with `wx`, so across processes at most
+ * one holder exists. Waits with jittered retries; breaks a lock older than LOCK_STALE_MS (its
+ * holder died: a live holder keeps it for one read and one rename). Rejects with the `ENOENT`
+ * of the open when the entry's folder does not exist.
+ */
+async function withEntryLock<T>(target: string, action: () => Promise<T>): Promise<T> {
+  const lock = lockPathOf(target);
+  const token = `${process.pid}-${randomBytes(8).toString('hex')}`;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  for (let attempt = 0; ; attempt += 1) {
+    try {
+      await writeFile(lock, token, { flag: 'wx' });
+      break;
+    } catch (error) {
+      if (errorCode(error) !== 'EEXIST') throw error;
+    }
+    await breakIfStale(lock);
+    if (Date.now() > deadline) throw new Error(`entry lock ${lock} was held for over ${LOCK_WAIT_MS} ms`);
+    await sleep(Math.random() * Math.min(LOCK_RETRY_MAX_MS, 2 ** attempt));
+  }
+  try {
+    return await action();
+  } finally {
+    await releaseLock(lock, token);
+  }
+}
+
+// Only our own lock is removed: had we stalled past LOCK_STALE_MS, another process may hold it now.
+async function releaseLock(lock: string, token: string): Promise<void> {
+  try {
+    if ((await readFile(lock, 'utf8')) === token) await unlink(lock);
+  } catch {
+    // Already broken by another process, which is what a stale lock is for.
+  }
+}
+
+/**
+ * Removes a lock whose file is older than LOCK_STALE_MS. A second `wx` file serialises the
+ * breakers, and the lock is re-checked under it, so two breakers cannot both remove a lock and
+ * one of them remove the fresh lock the other just took.
+ */
+async function breakIfStale(lock: string): Promise<void> {
+  const isStale = async (file: string): Promise<{ ino: number } | undefined> => {
+    try {
+      const info = await stat(file);
+      return Date.now() - info.mtimeMs > LOCK_STALE_MS ? { ino: info.ino } : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const seen = await isStale(lock);
+  if (seen === undefined) return;
+  const breaker = `${lock}-breaking`;
+  try {
+    await writeFile(breaker, '', { flag: 'wx' });
+  } catch {
+    // Another process is breaking it; a breaker that died holding its own file is stale in turn.
+    if ((await isStale(breaker)) !== undefined) await unlink(breaker).catch(() => undefined);
+    return;
+  }
+  try {
+    if ((await isStale(lock))?.ino === seen.ino) await unlink(lock);
+  } finally {
+    await unlink(breaker).catch(() => undefined);
   }
 }
 
@@ -59,6 +181,15 @@ async function removeQuietly(file: string): Promise<void> {
  * `temporal` entry cannot be read or removed by key. `remove` also deletes the folders it
  * leaves empty, up to and including the namespace folder. Every path is checked to resolve
  * inside the root, in addition to the key rules. Write failures throw `SinkWriteError`.
+ *
+ * Versions (`getVersioned`, `putIf`, for `key_based` and `direct` entries) are the SHA-1 of the
+ * bytes. `putIf` is atomic across processes sharing the folder: create-if-absent stages a
+ * temporary file and `link()`s it to the entry's name, which fails if the name exists; if-match
+ * takes the entry's lock (a `.tmp-lock-` file created exclusively in the entry's folder),
+ * compares the current bytes' version and renames under it. `put` and `remove` of such entries
+ * take the same lock, so no unconditional write slips between a comparison and its rename. A
+ * lock older than `LOCK_STALE_MS` was left by a dead process and is broken; a writer waits at
+ * most three times that long. A condition that does not hold throws `PreconditionFailedError`.
  *
  * @example
  * ```ts
@@ -177,11 +308,16 @@ export function fsCacheStore(options: FsCacheStoreOptions): CacheStore {
           temps.push(first === undefined ? await writeTemp(target, body) : await copyTemp(first, target));
         }
         // Renaming only once every copy is staged keeps a failed body from touching any copy.
-        for (const [index, target] of targets.entries()) {
-          failing = target;
-          await rename(temps[index]!, target);
-          renamed = index + 1;
-        }
+        const commit = async (): Promise<void> => {
+          for (const [index, target] of targets.entries()) {
+            failing = target;
+            await rename(temps[index]!, target);
+            renamed = index + 1;
+          }
+        };
+        // A versioned entry is replaced under its lock, so a putIf that compared versions cannot overwrite this write.
+        if (isVersioned(ref)) await withEntryLock(targets[0]!, commit);
+        else await commit();
       } catch (error) {
         await Promise.all(temps.slice(renamed).map(removeQuietly));
         throw new SinkWriteError(failing, { cause: error });
@@ -190,12 +326,7 @@ export function fsCacheStore(options: FsCacheStoreOptions): CacheStore {
 
     async get(ref: EntryRef): Promise<Uint8Array | undefined> {
       const [first] = addressablePaths(ref);
-      try {
-        return new Uint8Array(await readFile(resolveInside(first!)));
-      } catch (error) {
-        if (errorCode(error) === 'ENOENT') return undefined;
-        throw error;
-      }
+      return readIfPresent(resolveInside(first!));
     },
 
     async list(namespace: string, fileType: FileType, prefix = ''): Promise<string[]> {
@@ -209,12 +340,52 @@ export function fsCacheStore(options: FsCacheStoreOptions): CacheStore {
       return keys.sort();
     },
 
+    async getVersioned(ref: EntryRef): Promise<VersionedEntry | undefined> {
+      const body = await readIfPresent(resolveInside(versionedPath(ref, 'getVersioned')));
+      return body === undefined ? undefined : { body, version: sha1(body) };
+    },
+
+    async putIf(ref: EntryRef, body: Uint8Array | string, condition: WriteCondition): Promise<string> {
+      checkCondition(condition);
+      const target = resolveInside(versionedPath(ref, 'putIf'));
+      const bytes = bytesOf(body);
+      let temp: string | undefined;
+      try {
+        temp = await writeTemp(target, bytes);
+        const staged = temp;
+        if ('ifNoneMatch' in condition) {
+          // link() creates the name only if it does not exist, atomically, across processes.
+          await link(staged, target).catch((error: unknown) => {
+            throw errorCode(error) === 'EEXIST' ? new PreconditionFailedError(target, describeCondition(condition)) : error;
+          });
+        } else {
+          await withEntryLock(target, async () => {
+            const current = await readIfPresent(target);
+            if (current === undefined || sha1(current) !== condition.ifMatch) {
+              throw new PreconditionFailedError(target, describeCondition(condition));
+            }
+            await rename(staged, target);
+          });
+        }
+        return sha1(bytes);
+      } catch (error) {
+        if (error instanceof PreconditionFailedError) throw error;
+        throw new SinkWriteError(target, { cause: error });
+      } finally {
+        // After a link the temporary name remains; after a rename it is gone and this is a no-op.
+        if (temp !== undefined) await removeQuietly(temp);
+      }
+    },
+
     async remove(ref: EntryRef): Promise<void> {
       const namespaceFolder = resolveInside(ref.namespace);
+      const versioned = isVersioned(ref);
       for (const target of addressablePaths(ref).map(resolveInside)) {
         try {
-          await unlink(target);
+          // Under the lock, so a putIf that compared versions cannot bring a removed entry back.
+          await (versioned ? withEntryLock(target, () => unlink(target)) : unlink(target));
         } catch (error) {
+          // ENOENT from the lock means the entry's folder, and so the entry, does not exist.
           if (errorCode(error) === 'ENOENT') continue;
           throw new SinkWriteError(target, { cause: error });
         }

@@ -13,6 +13,8 @@ export interface StepContext {
   /** Store every object's typed events (`sa-cloudfront-raw`); off parses only what aggregates need. */
   readonly keepRaw: boolean;
   readonly maxLineLength?: number;
+  readonly maxDecodedBytes?: number;
+  readonly maxCompressionRatio?: number;
 }
 
 /** The fields the consolidation summary reads: all a pipeline without raw events parses. */

@@ -6,7 +6,7 @@ import { ObjectQuarantinedError } from '../../core/errors.js';
 import { emptyTally, type ParseTally } from '../../formats/logFormat.js';
 import { consolidate } from '../../operators/consolidate.js';
 import { parse } from '../../operators/parse.js';
-import { readLines } from '../../sources/readLines.js';
+import { readLines, type ReadLinesOptions } from '../../sources/readLines.js';
 import { displayName, type SourceObject } from '../../sources/sourceObject.js';
 import { SUMMARY_FIELDS, type StepContext } from './context.js';
 import { jsonBytes, LedgerEntrySchema, readJson, type LedgerEntry } from './documents.js';
@@ -47,7 +47,7 @@ export async function ingestObject(object: SourceObject, ctx: StepContext, optio
 
   try {
     const partials = await lastValueFrom(
-      readLines(object, { ...(ctx.maxLineLength && { maxLineLength: ctx.maxLineLength }), ...(raw && { ready: raw.ready }) }).pipe(
+      readLines(object, { ...readLimits(ctx), ...(raw && { ready: raw.ready }) }).pipe(
         parse(ctx.format, { object: name, tally, ...(!raw && { select: SUMMARY_FIELDS }) }),
         tap((events) => {
           for (const e of events) {
@@ -85,6 +85,16 @@ export async function ingestObject(object: SourceObject, ctx: StepContext, optio
     if (!(error instanceof ObjectQuarantinedError)) throw error;
     return quarantine(ctx, object, id, name, error);
   }
+}
+
+/** The context's bounds on what one object may hold, as readLines takes them. */
+function readLimits(ctx: StepContext): ReadLinesOptions {
+  const { maxLineLength, maxDecodedBytes, maxCompressionRatio } = ctx;
+  return {
+    ...(maxLineLength !== undefined && { maxLineLength }),
+    ...(maxDecodedBytes !== undefined && { maxDecodedBytes }),
+    ...(maxCompressionRatio !== undefined && { maxCompressionRatio }),
+  };
 }
 
 async function writeParseErrors(ctx: StepContext, id: string, name: string, tally: ParseTally, previousErrors: number): Promise<void> {
