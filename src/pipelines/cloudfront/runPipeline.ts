@@ -101,7 +101,8 @@ export async function runPipeline(objects: readonly SourceObject[], ctx: StepCon
         events += entry.events;
         parseErrors += entry.parse_errors;
         bytes += object.size;
-        options.onProgress?.({ done: ++done, total: pending.length, events, bytes, object: entry.name });
+        done++;
+        options.onProgress?.({ done, total: pending.length, events, bytes, object: entry.name });
       }),
     ),
     { defaultValue: undefined },

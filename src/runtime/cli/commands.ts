@@ -1,6 +1,10 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
-import type { Period } from '../../core/periods.js';
+import { isPeriod, parseTimeKey, type Period } from '../../core/periods.js';
+import { ConfigError } from '../../core/errors.js';
+import { listLedger } from '../../pipelines/cloudfront/ledger.js';
+import { listErrors, replayQuarantined } from '../../pipelines/cloudfront/operatorTools.js';
+import { reopenWindow } from '../../pipelines/cloudfront/reopenWindow.js';
 import { writeDemoObjects } from '../../pipelines/cloudfront/demoData.js';
 import { NAMESPACES } from '../../pipelines/cloudfront/layout.js';
 import type { RunOutcome } from '../../pipelines/cloudfront/runPipeline.js';
@@ -9,9 +13,12 @@ import { startServe } from '../serve/serve.js';
 import { fsCacheStore } from '../../sinks/fsCacheStore.js';
 import { loadConfig } from '../config.js';
 import { progressReporter } from './progress.js';
-import { loadAggregates, renderReport } from './report.js';
+import { escapeForTerminal, loadAggregates, renderReport } from './report.js';
 
 export interface CommandInput {
+  /** Words after the command: `reopen daily 2026-04-20`. */
+  readonly args: readonly string[];
+  readonly filter: { readonly object?: string; readonly code?: string; readonly limit: number };
   readonly flags: Record<string, unknown>;
   readonly configFile: string | undefined;
   readonly period: Period;
@@ -19,7 +26,7 @@ export interface CommandInput {
   readonly demo: { readonly out: string | undefined; readonly seed: number; readonly days: number; readonly rate: number };
 }
 
-export type CommandName = 'start' | 'run' | 'ingest' | 'consolidate' | 'aggregate' | 'archive' | 'report' | 'demo' | 'serve';
+export type CommandName = 'start' | 'run' | 'ingest' | 'consolidate' | 'aggregate' | 'archive' | 'report' | 'demo' | 'serve' | 'errors' | 'replay' | 'reopen';
 type Command = (input: CommandInput) => Promise<number>;
 
 const out = (text: string): void => {
@@ -123,7 +130,42 @@ const serve: Command = async (input) => {
   return 0;
 };
 
+const errors: Command = async (input) => {
+  const { ctx } = await service(input);
+  const found = await listErrors(ctx.store, await listLedger(ctx.store), input.filter);
+  out(`${found.quarantined.length} quarantined objects\n`);
+  for (const q of found.quarantined) out(`  ${escapeForTerminal(q.object)}  [${q.code}]  ${escapeForTerminal(q.message)}\n`);
+  out(`${found.totalBadLines} bad lines${found.lines.length < found.totalBadLines ? ` (first ${found.lines.length} kept)` : ''}\n`);
+  for (const e of found.lines.slice(0, input.filter.limit)) {
+    out(`  ${escapeForTerminal(e.object)} line ${e.line}  [${e.code}]  ${escapeForTerminal(e.reason)}\n    ${escapeForTerminal(e.text.slice(0, 160))}\n`);
+  }
+  if (found.lines.length > input.filter.limit) out(`  … ${found.lines.length - input.filter.limit} more (--limit)\n`);
+  return 0;
+};
+
+const replay: Command = async (input) => {
+  const { ctx } = await service(input);
+  const replayed = await replayQuarantined(ctx.store, await listLedger(ctx.store), input.filter);
+  out(`replay: ${replayed.length} quarantined objects are pending again; \`letsflow run\` processes them\n`);
+  for (const name of replayed) out(`  ${escapeForTerminal(name)}\n`);
+  return 0;
+};
+
+const reopen: Command = async (input) => {
+  const [periodArg, key] = input.args;
+  const start = periodArg !== undefined && isPeriod(periodArg) && key !== undefined ? parseTimeKey(periodArg, key) : undefined;
+  if (start === undefined) throw new ConfigError('usage: letsflow reopen <30min|hourly|daily|monthly> <time-key>, e.g. letsflow reopen daily 2026-04-20');
+  const steps = await service(input);
+  const reopened = await reopenWindow(steps.ctx, periodArg as Period, start);
+  const outcome = await steps.aggregate();
+  out(`reopen: ${reopened.length} windows recomputed from every partial, late ones included (${outcome.written} written)\n`);
+  return 0;
+};
+
 export const commands: Record<CommandName, Command> = {
+  errors,
+  replay,
+  reopen,
   serve,
   archive,
   start,

@@ -18,6 +18,9 @@ Commands:
   serve         long-lived: steps on their cadences plus a REST API (127.0.0.1:8080);
                 POST routes need LETSFLOW_API_TOKEN as a bearer token
   demo          write realistic gzip CloudFront real-time logs (deterministic by seed)
+  errors        list quarantined objects and bad lines (--object, --code, --limit)
+  replay        make quarantined objects pending again after a fix (--object, --code)
+  reopen P KEY  recompute a final window and its parents, merging late events
 
 Options (flags override LETSFLOW_* environment variables, which override letsflow.config.json):
   --source DIR        folder of log objects, read like a bucket   [.letsflow/demo-logs]
@@ -39,7 +42,9 @@ Exit codes: 0 done; 1 failed (nothing half-committed: re-run to resume); 2 bad u
 configuration; 3 done, but some objects were quarantined (see sa-errors/quarantine).
 `;
 
-const COMMANDS = new Set<CommandName>(['start', 'run', 'ingest', 'consolidate', 'aggregate', 'archive', 'report', 'demo', 'serve']);
+const COMMANDS = new Set<CommandName>(['start', 'run', 'ingest', 'consolidate', 'aggregate', 'archive', 'report', 'demo', 'serve', 'errors', 'replay', 'reopen']);
+/** Commands that take words after their name. */
+const ARITY: Partial<Record<CommandName, number>> = { reopen: 2 };
 
 export async function main(argv: string[]): Promise<number> {
   let parsed;
@@ -58,6 +63,9 @@ export async function main(argv: string[]): Promise<number> {
         'no-raw': { type: 'boolean' },
         config: { type: 'string' },
         period: { type: 'string' },
+        object: { type: 'string' },
+        code: { type: 'string' },
+        limit: { type: 'string' },
         host: { type: 'string' },
         port: { type: 'string' },
         'ingest-every': { type: 'string' },
@@ -80,7 +88,7 @@ export async function main(argv: string[]): Promise<number> {
     process.stdout.write(USAGE);
     return command === undefined && !values.help ? 2 : 0;
   }
-  if (!COMMANDS.has(command as CommandName) || positionals.length > 1) {
+  if (!COMMANDS.has(command as CommandName) || positionals.length > 1 + (ARITY[command as CommandName] ?? 0)) {
     process.stderr.write(`letsflow: unknown command '${positionals.join(' ')}'\nRun \`letsflow --help\` for usage.\n`);
     return 2;
   }
@@ -105,6 +113,8 @@ export async function main(argv: string[]): Promise<number> {
 
   try {
     return await commands[command as CommandName]({
+      args: positionals.slice(1),
+      filter: { ...(values.object !== undefined && { object: values.object }), ...(values.code !== undefined && { code: values.code }), limit: numberOption('limit', values.limit, 50) },
       flags,
       configFile: values.config,
       period,

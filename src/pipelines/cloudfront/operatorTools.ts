@@ -1,0 +1,59 @@
+import { z } from 'zod';
+import type { ParseErrorRecord } from '../../core/event.js';
+import type { CacheStore } from '../../sinks/cacheStore.js';
+import { readJson, type LedgerEntry } from './documents.js';
+import { NAMESPACES, objectId, refs } from './layout.js';
+
+const ParseErrorsDocSchema = z
+  .object({
+    object: z.string(),
+    total: z.number(),
+    kept: z.number(),
+    errors: z.array(z.object({ object: z.string(), line: z.number(), code: z.string(), reason: z.string(), text: z.string() })),
+  })
+  .strict();
+
+export interface ErrorFilter {
+  /** Only objects whose name contains this. */
+  readonly object?: string;
+  /** Only errors with this code (`column_count`, `gzip_truncated`, …). */
+  readonly code?: string;
+}
+
+/** Quarantined objects and recorded bad lines, as an operator looks for them. */
+export async function listErrors(store: CacheStore, ledger: readonly LedgerEntry[], filter: ErrorFilter = {}) {
+  const matches = (name: string, code: string): boolean =>
+    (filter.object === undefined || name.includes(filter.object)) && (filter.code === undefined || code === filter.code);
+  const quarantined = ledger
+    .filter((e) => e.status === 'quarantined' && matches(e.name, e.error?.code ?? ''))
+    .map((e) => ({ object: e.name, code: e.error?.code ?? 'unknown', message: e.error?.message ?? '' }));
+  const lines: ParseErrorRecord[] = [];
+  let total = 0;
+  for (const key of await store.list(NAMESPACES.errors, 'json', 'parse/')) {
+    const doc = await readJson(store, { ...refs.parseErrors(''), key }, ParseErrorsDocSchema);
+    if (!doc || !(filter.object === undefined || doc.object.includes(filter.object))) continue;
+    const kept = doc.errors.filter((e) => matches(e.object, e.code));
+    lines.push(...kept);
+    total += filter.code === undefined ? doc.total : kept.length;
+  }
+  return { quarantined, lines, totalBadLines: total };
+}
+
+/**
+ * Makes quarantined objects pending again (after a fix: a raised limit, a corrected field
+ * list, a re-uploaded object) by removing their ledger entries and quarantine records; the
+ * next run processes them. Returns the objects re-driven.
+ */
+export async function replayQuarantined(store: CacheStore, ledger: readonly LedgerEntry[], filter: ErrorFilter = {}): Promise<string[]> {
+  const { quarantined } = await listErrors(store, ledger, filter);
+  const names = new Set(quarantined.map((q) => q.object));
+  const replayed: string[] = [];
+  for (const entry of ledger) {
+    if (entry.status !== 'quarantined' || !names.has(entry.name)) continue;
+    const id = objectId(entry.object);
+    await store.remove(refs.quarantine(id));
+    await store.remove(refs.ledger(id));
+    replayed.push(entry.name);
+  }
+  return replayed;
+}
