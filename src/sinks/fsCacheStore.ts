@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { hostname } from 'node:os';
 import type { Dirent } from 'node:fs';
 import { copyFile, link, mkdir, open, readFile, readdir, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -110,7 +111,7 @@ async function removeQuietly(file: string): Promise<void> {
  */
 async function withEntryLock<T>(target: string, action: () => Promise<T>): Promise<T> {
   const lock = lockPathOf(target);
-  const token = `${process.pid}-${randomBytes(8).toString('hex')}`;
+  const token = `${hostname()} ${process.pid} ${randomBytes(8).toString('hex')}`;
   const deadline = Date.now() + LOCK_WAIT_MS;
   for (let attempt = 0; ; attempt += 1) {
     try {
@@ -139,20 +140,42 @@ async function releaseLock(lock: string, token: string): Promise<void> {
   }
 }
 
+/** Whether a process of this host exists; EPERM means it does, under another user. */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return errorCode(error) === 'EPERM';
+  }
+}
+
 /**
- * Removes a lock whose file is older than LOCK_STALE_MS. A second `wx` file serialises the
- * breakers, and the lock is re-checked under it, so two breakers cannot both remove a lock and
- * one of them remove the fresh lock the other just took.
+ * A lock file is stale when it is older than LOCK_STALE_MS, or at once when its holder (the
+ * `host pid nonce` it contains) is a process of this host that no longer exists: a run killed
+ * while holding a lock does not hold up its restart. A holder on another host (a shared folder)
+ * is only judged by age.
+ */
+async function staleLock(file: string): Promise<{ ino: number } | undefined> {
+  try {
+    const info = await stat(file);
+    if (Date.now() - info.mtimeMs > LOCK_STALE_MS) return { ino: info.ino };
+    const [host, pid] = (await readFile(file, 'utf8')).split(' ');
+    const holder = Number(pid);
+    const dead = host === hostname() && Number.isInteger(holder) && holder > 0 && holder !== process.pid && !isAlive(holder);
+    return dead ? { ino: info.ino } : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/**
+ * Removes a stale lock. A second `wx` file serialises the breakers, and the lock is re-checked
+ * under it, so two breakers cannot both remove a lock and one of them remove the fresh lock the
+ * other just took.
  */
 async function breakIfStale(lock: string): Promise<void> {
-  const isStale = async (file: string): Promise<{ ino: number } | undefined> => {
-    try {
-      const info = await stat(file);
-      return Date.now() - info.mtimeMs > LOCK_STALE_MS ? { ino: info.ino } : undefined;
-    } catch {
-      return undefined;
-    }
-  };
+  const isStale = staleLock;
   const seen = await isStale(lock);
   if (seen === undefined) return;
   const breaker = `${lock}-breaking`;
@@ -188,8 +211,8 @@ async function breakIfStale(lock: string): Promise<void> {
  * takes the entry's lock (a `.tmp-lock-` file created exclusively in the entry's folder),
  * compares the current bytes' version and renames under it. `put` and `remove` of such entries
  * take the same lock, so no unconditional write slips between a comparison and its rename. A
- * lock older than `LOCK_STALE_MS` was left by a dead process and is broken; a writer waits at
- * most three times that long. A condition that does not hold throws `PreconditionFailedError`.
+ * lock whose holder is a dead process of this host, or older than `LOCK_STALE_MS`, is broken;
+ * a writer waits at most three times that long. A condition that does not hold throws `PreconditionFailedError`.
  *
  * @example
  * ```ts

@@ -2,8 +2,8 @@ import { createHash } from 'node:crypto';
 import { setImmediate as nextTurn } from 'node:timers/promises';
 import fc from 'fast-check';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { InvalidKeyError, LetsflowError, SinkWriteError } from '../../../src/core/errors.js';
-import type { CacheStore, EntryRef, FileType } from '../../../src/sinks/cacheStore.js';
+import { InvalidKeyError, LetsflowError, PreconditionFailedError, SinkWriteError } from '../../../src/core/errors.js';
+import type { CacheStore, EntryRef, FileType, WriteCondition } from '../../../src/sinks/cacheStore.js';
 import { entryPath, entryPaths, validateKey } from '../../../src/sinks/cachePaths.js';
 
 /** What the contract needs to see inside a store, besides its interface. */
@@ -443,6 +443,187 @@ export function describeCacheStoreContract(name: string, makeStore: (clock: () =
         // Assess
         await expect(put).rejects.toBeInstanceOf(InvalidKeyError);
         expect(decode(await store.get(json(ns, 'a')))).toBe('{"a":1}');
+      });
+    });
+
+    describe('conditional writes', () => {
+      const lease = json(ns, 'leases/object-1');
+
+      /** The error an operation fails with; fails the test if it succeeds. Awaited at once, so no rejection goes unhandled. */
+      const failure = (attempt: Promise<unknown>): Promise<unknown> =>
+        attempt.then(
+          () => expect.fail('the operation should have failed'),
+          (error: unknown) => error,
+        );
+
+      /** Settles every promise and counts winners and PreconditionFailedError losers; any other rejection fails the test. */
+      async function outcomes<T>(attempts: Promise<T>[]): Promise<{ won: T[]; lost: number }> {
+        const settled = await Promise.allSettled(attempts);
+        const won = settled.flatMap((result) => (result.status === 'fulfilled' ? [result.value] : []));
+        const rejections = settled.flatMap((result) => (result.status === 'rejected' ? [result.reason as unknown] : []));
+        for (const reason of rejections) expect(reason).toBeInstanceOf(PreconditionFailedError);
+        return { won, lost: rejections.length };
+      }
+
+      it('reads an absent entry as undefined and a present one with its bytes and a version', async () => {
+        // Prepare
+        await store.put(lease, '{"owner":"a"}');
+
+        // Act
+        const absent = await store.getVersioned(json(ns, 'leases/none'));
+        const present = await store.getVersioned(lease);
+
+        // Assess
+        expect(absent).toBeUndefined();
+        expect(decode(present?.body)).toBe('{"owner":"a"}');
+        expect(present?.version).toEqual(expect.any(String));
+        expect(present?.version).not.toBe('');
+      });
+
+      it('creates an absent entry once: a second create throws PreconditionFailedError and the first content stays', async () => {
+        // Act
+        const version = await store.putIf(lease, '{"owner":"first"}', { ifNoneMatch: '*' });
+        const second = await failure(store.putIf(lease, '{"owner":"second"}', { ifNoneMatch: '*' }));
+
+        // Assess
+        expect(second).toBeInstanceOf(PreconditionFailedError);
+        expect(second).toMatchObject({ code: 'precondition_failed', stage: 'writing' });
+        const stored = await store.getVersioned(lease);
+        expect(decode(stored?.body)).toBe('{"owner":"first"}');
+        expect(stored?.version).toBe(version);
+      });
+
+      it('replaces an entry whose version is current, returning a new version', async () => {
+        // Prepare
+        const first = await store.putIf(lease, '{"owner":"a","n":1}', { ifNoneMatch: '*' });
+
+        // Act
+        const second = await store.putIf(lease, new TextEncoder().encode('{"owner":"b","n":2}'), { ifMatch: first });
+
+        // Assess
+        expect(second).not.toBe(first);
+        const stored = await store.getVersioned(lease);
+        expect(JSON.parse(decode(stored?.body)!)).toEqual({ owner: 'b', n: 2 });
+        expect(stored?.version).toBe(second);
+      });
+
+      it('refuses a stale version, including one made stale by a plain put, and keeps the bytes', async () => {
+        // Prepare
+        const first = await store.putIf(lease, '{"n":1}', { ifNoneMatch: '*' });
+        const second = await store.putIf(lease, '{"n":2}', { ifMatch: first });
+        await store.put(lease, '{"n":3}');
+
+        // Act
+        const withFirst = await failure(store.putIf(lease, '{"n":"stale-1"}', { ifMatch: first }));
+        const withSecond = await failure(store.putIf(lease, '{"n":"stale-2"}', { ifMatch: second }));
+
+        // Assess
+        expect(withFirst).toBeInstanceOf(PreconditionFailedError);
+        expect(withSecond).toBeInstanceOf(PreconditionFailedError);
+        expect(decode(await store.get(lease))).toBe('{"n":3}');
+      });
+
+      it('refuses an if-match on an absent or removed entry, and creates it again after a remove', async () => {
+        // Prepare
+        const version = await store.putIf(lease, '{"n":1}', { ifNoneMatch: '*' });
+        await store.remove(lease);
+
+        // Act
+        const ifMatch = await failure(store.putIf(lease, '{"n":2}', { ifMatch: version }));
+        const neverWritten = await failure(store.putIf(json(ns, 'leases/never'), '{}', { ifMatch: version }));
+        const recreated = await store.putIf(lease, '{"n":3}', { ifNoneMatch: '*' });
+
+        // Assess
+        expect(ifMatch).toBeInstanceOf(PreconditionFailedError);
+        expect(neverWritten).toBeInstanceOf(PreconditionFailedError);
+        expect((await store.getVersioned(lease))?.version).toBe(recreated);
+        expect(decode(await store.get(lease))).toBe('{"n":3}');
+        expect(await store.get(json(ns, 'leases/never'))).toBeUndefined();
+      });
+
+      it('lets exactly one of 8 racing creates win, and stores the winner\'s body', async () => {
+        // Prepare
+        const writers = Array.from({ length: 8 }, (_, index) => `{"owner":"worker-${index}"}`);
+
+        // Act
+        const { won, lost } = await outcomes(writers.map(async (body) => ({ body, version: await store.putIf(lease, body, { ifNoneMatch: '*' }) })));
+
+        // Assess
+        expect(won).toHaveLength(1);
+        expect(lost).toBe(7);
+        const stored = await store.getVersioned(lease);
+        expect(decode(stored?.body)).toBe(won[0]!.body);
+        expect(stored?.version).toBe(won[0]!.version);
+      });
+
+      it('loses no update when racing writers read, modify and write with if-match', async () => {
+        // Prepare
+        const counter = json(ns, 'counters/racing');
+        await store.putIf(counter, '{"n":0}', { ifNoneMatch: '*' });
+        const increment = async (): Promise<number> => {
+          for (let retries = 0; ; retries += 1) {
+            const current = (await store.getVersioned(counter))!;
+            const next = JSON.stringify({ n: (JSON.parse(decode(current.body)!) as { n: number }).n + 1 });
+            try {
+              await store.putIf(counter, next, { ifMatch: current.version });
+              return retries;
+            } catch (error) {
+              if (!(error instanceof PreconditionFailedError)) throw error;
+            }
+          }
+        };
+
+        // Act
+        await Promise.all(Array.from({ length: 6 }, async () => {
+          for (let index = 0; index < 5; index += 1) await increment();
+        }));
+
+        // Assess
+        expect(JSON.parse(decode(await store.get(counter))!)).toEqual({ n: 30 });
+      });
+
+      it('versions a direct entry too, and leaves no temporary or lock file', async () => {
+        // Prepare
+        const ref: EntryRef = { namespace: ns, key: 'abcdef', fileType: 'binary', strategy: 'direct' };
+
+        // Act
+        const first = await store.putIf(ref, new Uint8Array([1]), { ifNoneMatch: '*' });
+        const second = await store.putIf(ref, new Uint8Array([2]), { ifMatch: first });
+        const stale = await failure(store.putIf(ref, new Uint8Array([3]), { ifMatch: first }));
+
+        // Assess
+        expect(stale).toBeInstanceOf(PreconditionFailedError);
+        expect(await store.getVersioned(ref)).toEqual({ body: new Uint8Array([2]), version: second });
+        expect(await harness.files()).toEqual([`${ns}/data/direct/ab/cd/abcdef.bin`]);
+      });
+
+      it.each(['temporal_latest', 'temporal_versioned'] as const)('refuses to version a %s entry', async (strategy) => {
+        // Prepare
+        const ref = json(ns, 'report', { strategy });
+
+        // Act
+        const read = await failure(store.getVersioned(ref));
+        const write = await failure(store.putIf(ref, '{}', { ifNoneMatch: '*' }));
+
+        // Assess
+        expect(read).toMatchObject({ code: 'entry_not_versioned' });
+        expect(write).toMatchObject({ code: 'entry_not_versioned' });
+        expect(await harness.files()).toEqual([]);
+      });
+
+      it('rejects a hostile key and a malformed condition without writing anything', async () => {
+        // Act
+        const hostile = await failure(store.putIf(json(ns, '../escape'), '{}', { ifNoneMatch: '*' }));
+        const hostileRead = await failure(store.getVersioned(json(ns, 'a/../../escape')));
+        const malformed = await failure(store.putIf(lease, '{}', { ifNoneMatch: 'x' } as unknown as WriteCondition));
+        const emptyVersion = await failure(store.putIf(lease, '{}', { ifMatch: '' }));
+
+        // Assess
+        expect(hostile).toBeInstanceOf(InvalidKeyError);
+        expect(hostileRead).toBeInstanceOf(InvalidKeyError);
+        expect(malformed).toMatchObject({ code: 'condition_invalid' });
+        expect(emptyVersion).toMatchObject({ code: 'condition_invalid' });
+        expect(await harness.files()).toEqual([]);
       });
     });
 

@@ -1,11 +1,14 @@
-import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { execFile } from 'node:child_process';
+import { mkdir, mkdtemp, readdir, readFile, rm, stat, symlink, utimes, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ConfigError, SinkWriteError } from '../../../src/core/errors.js';
+import { ConfigError, PreconditionFailedError, SinkWriteError } from '../../../src/core/errors.js';
 import type { EntryRef } from '../../../src/sinks/cacheStore.js';
 import { entryPath } from '../../../src/sinks/cachePaths.js';
-import { DEFAULT_CACHE_ROOT, fsCacheStore, FsCacheStoreOptionsSchema } from '../../../src/sinks/fsCacheStore.js';
+import { DEFAULT_CACHE_ROOT, fsCacheStore, FsCacheStoreOptionsSchema, LOCK_STALE_MS } from '../../../src/sinks/fsCacheStore.js';
 import { memoryCacheStore } from '../../../src/sinks/memoryCacheStore.js';
 import { CONTRACT_NOW, describeCacheStoreContract } from './cacheStoreContract.js';
 
@@ -218,6 +221,114 @@ describe('fsCacheStore on disk', () => {
 
     // Assess
     expect(keys).toEqual(['k']);
+  });
+});
+
+describe('fsCacheStore conditional writes on disk', () => {
+  let root: string;
+  const ns = 'lock-ns';
+  const ref: EntryRef = { namespace: ns, key: 'leases/a', fileType: 'json' };
+  const lockFile = (): string => path.join(root, ns, 'data', 'key-based', 'leases', 'a', '.tmp-lock-leases-a.json');
+
+  beforeEach(async () => {
+    root = await newRoot();
+  });
+
+  afterEach(async () => {
+    await rm(root, { recursive: true, force: true });
+  });
+
+  it('breaks a lock left by a dead process once it is stale', async () => {
+    // Prepare
+    const store = fsCacheStore({ root });
+    const version = await store.putIf(ref, '{"n":1}', { ifNoneMatch: '*' });
+    await writeFile(lockFile(), 'other-host 12345 0123456789abcdef');
+    const old = new Date(Date.now() - 2 * LOCK_STALE_MS);
+    await utimes(lockFile(), old, old);
+
+    // Act
+    const next = await store.putIf(ref, '{"n":2}', { ifMatch: version });
+
+    // Assess
+    expect((await store.getVersioned(ref))?.version).toBe(next);
+    expect(await filesUnder(root)).toEqual([`${ns}/data/key-based/leases/a/leases-a.json`]);
+  });
+
+  it('breaks at once a fresh lock whose holder process on this host has exited', async () => {
+    // Prepare
+    const store = fsCacheStore({ root });
+    const version = await store.putIf(ref, '{"n":1}', { ifNoneMatch: '*' });
+    const exited = await promisify(execFile)(process.execPath, ['-e', 'process.stdout.write(String(process.pid))']);
+    await writeFile(lockFile(), `${hostname()} ${exited.stdout} 0123456789abcdef`);
+
+    // Act
+    const next = await store.putIf(ref, '{"n":2}', { ifMatch: version });
+
+    // Assess
+    expect((await store.getVersioned(ref))?.version).toBe(next);
+    expect(await filesUnder(root)).toEqual([`${ns}/data/key-based/leases/a/leases-a.json`]);
+  });
+
+  it('waits for a live lock, then writes, and leaves the other holder\'s lock alone', async () => {
+    // Prepare
+    const store = fsCacheStore({ root });
+    const version = await store.putIf(ref, '{"n":1}', { ifNoneMatch: '*' });
+    await writeFile(lockFile(), `${hostname()} ${process.ppid} 0123456789abcdef`);
+    let settled = false;
+
+    // Act
+    const write = store.putIf(ref, '{"n":2}', { ifMatch: version }).finally(() => {
+      settled = true;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const settledWhileLocked = settled;
+    await rm(lockFile());
+    await write;
+
+    // Assess
+    expect(settledWhileLocked).toBe(false);
+    expect(new TextDecoder().decode(await store.get(ref))).toBe('{"n":2}');
+  });
+
+  it('lets one process win each create and loses no increment across 4 processes', async () => {
+    // Prepare
+    const workers = 4;
+    const keys = 20;
+    const increments = 15;
+    const store = fsCacheStore({ root });
+    await store.putIf({ namespace: 'cross-process', key: 'counters/shared', fileType: 'json' }, '{"n":0}', { ifNoneMatch: '*' });
+    const worker = fileURLToPath(new URL('./fsPutIfWorker.ts', import.meta.url));
+    const startAt = Date.now() + 1500;
+
+    // Act
+    const outputs = await Promise.all(
+      Array.from({ length: workers }, () =>
+        promisify(execFile)(process.execPath, ['--import', 'tsx', worker, root, String(startAt), String(keys), String(increments)], {
+          env: { ...process.env, NODE_OPTIONS: '' },
+        }),
+      ),
+    );
+    const results = outputs.map(({ stdout }) => JSON.parse(stdout) as { created: string[]; retries: number });
+
+    // Assess
+    const created = results.flatMap((result) => result.created);
+    expect(created.sort()).toEqual(Array.from({ length: keys }, (_, index) => `race/key-${index}`).sort());
+    const counter = await store.get({ namespace: 'cross-process', key: 'counters/shared', fileType: 'json' });
+    expect(JSON.parse(new TextDecoder().decode(counter))).toEqual({ n: workers * increments });
+    expect((await filesUnder(root)).filter((file) => path.basename(file).startsWith('.tmp-'))).toEqual([]);
+  }, 60_000);
+
+  it('throws PreconditionFailedError naming the entry\'s file', async () => {
+    // Prepare
+    const store = fsCacheStore({ root });
+    await store.put(ref, '{}');
+
+    // Act
+    const create = store.putIf(ref, '{}', { ifNoneMatch: '*' });
+
+    // Assess
+    await expect(create).rejects.toBeInstanceOf(PreconditionFailedError);
+    await expect(create).rejects.toMatchObject({ path: path.join(root, entryPath(ref, CONTRACT_NOW)) });
   });
 });
 
