@@ -4,6 +4,12 @@
 export { localObjects } from './sources/localObjects.js';
 export { readLines, DEFAULT_BATCH_SIZE, DEFAULT_MAX_LINE_LENGTH } from './sources/readLines.js';
 export type { LineBatch, ReadLinesOptions } from './sources/readLines.js';
+export { s3Client, S3ClientOptionsSchema } from './sources/s3Client.js';
+export type { S3ClientOptions } from './sources/s3Client.js';
+export { DEFAULT_READ_RETRIES, DEFAULT_RETRY_BASE_MS, s3Object } from './sources/s3Object.js';
+export type { S3ArchiveMode, S3ObjectOptions } from './sources/s3Object.js';
+export { s3Objects, S3ObjectsOptionsSchema } from './sources/s3Objects.js';
+export type { S3ObjectsOptions } from './sources/s3Objects.js';
 export { displayName } from './sources/sourceObject.js';
 export type { ObjectIdentity, SourceObject } from './sources/sourceObject.js';
 
@@ -33,10 +39,17 @@ export { entryPath, validateKey, validateNamespace } from './sinks/cachePaths.js
 export { DEFAULT_CACHE_ROOT, fsCacheStore, FsCacheStoreOptionsSchema } from './sinks/fsCacheStore.js';
 export type { FsCacheStoreOptions } from './sinks/fsCacheStore.js';
 export { memoryCacheStore } from './sinks/memoryCacheStore.js';
+export { DEFAULT_PART_SIZE, s3CacheStore, S3CacheStoreOptionsSchema } from './sinks/s3CacheStore.js';
+export type { S3CacheStoreOptions } from './sinks/s3CacheStore.js';
 export type { MemoryCacheStore } from './sinks/memoryCacheStore.js';
 
 /* Pipelines */
 export { aggregate } from './pipelines/cloudfront/aggregateStep.js';
+export { archiveCommitted } from './pipelines/cloudfront/archiveStep.js';
+export { claimObject, releaseLease, renewLease } from './pipelines/cloudfront/leases.js';
+export type { HeldLease } from './pipelines/cloudfront/leases.js';
+export { listErrors, replayQuarantined } from './pipelines/cloudfront/operatorTools.js';
+export { reopenWindow } from './pipelines/cloudfront/reopenWindow.js';
 export type { AggregateOutcome } from './pipelines/cloudfront/aggregateStep.js';
 export { consolidateObject } from './pipelines/cloudfront/consolidateStep.js';
 export { DEFAULT_LATENESS_MS, SUMMARY_FIELDS } from './pipelines/cloudfront/context.js';
@@ -48,7 +61,15 @@ export { ingestObject } from './pipelines/cloudfront/ingest.js';
 export { NAMESPACES, objectId } from './pipelines/cloudfront/layout.js';
 export { listLedger, pendingObjects } from './pipelines/cloudfront/ledger.js';
 export { runPipeline } from './pipelines/cloudfront/runPipeline.js';
-export type { RunOutcome, RunProgress } from './pipelines/cloudfront/runPipeline.js';
+export type { LeaseOptions, RunOptions, RunOutcome, RunProgress } from './pipelines/cloudfront/runPipeline.js';
+
+/* Runtime */
+export { cloudfrontService, stepContext } from './runtime/cloudfrontService.js';
+export type { CloudFrontService, PipelineStatus } from './runtime/cloudfrontService.js';
+export { ConfigSchema, loadConfig } from './runtime/config.js';
+export type { Config } from './runtime/config.js';
+export { startServe } from './runtime/serve/serve.js';
+export type { RunningServer } from './runtime/serve/serve.js';
 
 /* Core */
 export { CloudFrontEventSchema, MAX_ERROR_LINE_CHARS } from './core/event.js';

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
 import split2 from 'split2';
-import { ObjectQuarantinedError } from '../core/errors.js';
+import { LetsflowError, ObjectQuarantinedError } from '../core/errors.js';
 import { displayName, type SourceObject } from './sourceObject.js';
 
 /** Lines of one object, in order: `lines[i]` is line `firstLine + i` (1-based). */
@@ -186,7 +186,13 @@ class LineTooLong extends Error {}
 class TooLarge extends Error {}
 class Bomb extends Error {}
 
-function quarantineReason(name: string, line: number, error: unknown, maxLineLength: number): ObjectQuarantinedError {
+/**
+ * What a failed read means: bad bytes quarantine the object; a source's own errors (an object
+ * replaced mid-read, S3 unreachable after its retries) pass through, so the object stays
+ * pending and is tried again rather than set aside.
+ */
+function quarantineReason(name: string, line: number, error: unknown, maxLineLength: number): LetsflowError {
+  if (error instanceof LetsflowError) return error;
   const message = error instanceof Error ? error.message : String(error);
   const zlibCode = (error as { code?: string } | null)?.code;
   if (error instanceof TooLarge) return new ObjectQuarantinedError('too_large', name, line, `${message}; raise maxDecodedBytes if the object is real`);

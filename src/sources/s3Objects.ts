@@ -1,16 +1,10 @@
-import { finished, Readable } from 'node:stream';
-import { GetObjectCommand, paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
+import { paginateListObjectsV2, type S3Client } from '@aws-sdk/client-s3';
 import { z } from 'zod';
-import { ConfigError, LetsflowError } from '../core/errors.js';
-import { isMissingKey, isTransientS3Error, s3ErrorName, s3Failure, s3HttpStatus } from './s3Client.js';
-import { displayName, type SourceObject } from './sourceObject.js';
+import { ConfigError } from '../core/errors.js';
+import { s3Failure } from './s3Client.js';
+import { DEFAULT_READ_RETRIES, DEFAULT_RETRY_BASE_MS, MAX_RETRY_MS, s3Object, type S3ArchiveMode } from './s3Object.js';
+import type { SourceObject } from './sourceObject.js';
 
-/** Times one read may fail in a row (no byte arriving in between) before the object is given up. */
-export const DEFAULT_READ_RETRIES = 4;
-/** First wait before resuming a read; it doubles on each failure in a row, up to MAX_RETRY_MS. */
-export const DEFAULT_RETRY_BASE_MS = 200;
-const MAX_RETRY_MS = 10_000;
-const STREAM_HIGH_WATER_MARK = 256 * 1024;
 
 export const S3ObjectsOptionsSchema = z
   .object({
@@ -43,6 +37,8 @@ export interface S3ObjectsOptions {
   readonly readRetries?: number;
   /** See `S3ObjectsOptionsSchema`; `DEFAULT_RETRY_BASE_MS` by default. */
   readonly retryBaseMs?: number;
+  /** What the archive step does with a committed object; no `archive()` without it. */
+  readonly archive?: S3ArchiveMode;
 }
 
 // Firehose's default prefix (`YYYY/MM/DD/HH/`, UTC) and its Hive-style custom form.
@@ -59,8 +55,6 @@ function keyArrival(key: string): number | undefined {
   const valid = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hour < 24;
   return valid ? time : undefined;
 }
-
-const unquote = (etag: string): string => etag.replace(/^"(.*)"$/, '$1');
 
 /**
  * Lists the objects of an S3 bucket under a prefix, in key order, each with its identity and a
@@ -112,153 +106,11 @@ export async function s3Objects(options: S3ObjectsOptions): Promise<SourceObject
         const arrivedAt = lastModified?.getTime() ?? 0;
         const arrival = keyArrival(key) ?? arrivedAt;
         if (arrival < since || arrival >= until) continue;
-        const identity = { source: 's3' as const, container: bucket, key, size: size ?? 0, etag: unquote(quoted), arrivedAt };
-        const read: ObjectRead = { client, bucket, key, ifMatch: `"${identity.etag}"`, size: identity.size, name: displayName(identity), readRetries, retryBaseMs };
-        objects.push({ ...identity, open: async () => new ResumingObjectStream(read) });
+        objects.push(s3Object({ client, bucket, key, etag: quoted, size: size ?? 0, arrivedAt, readRetries, retryBaseMs, ...(options.archive && { archive: options.archive }) }));
       }
     }
   } catch (error) {
     throw await s3Failure(error, { bucket, key: prefix, operation: 'ListObjectsV2', client }, 'reading');
   }
   return objects.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-}
-
-interface ObjectRead {
-  readonly client: S3Client;
-  readonly bucket: string;
-  readonly key: string;
-  /** The listed ETag, quoted as S3 sends it. */
-  readonly ifMatch: string;
-  readonly size: number;
-  readonly name: string;
-  readonly readRetries: number;
-  readonly retryBaseMs: number;
-}
-
-/** A response body that ended before the bytes its Content-Length promised. */
-class PrematureEnd extends Error {}
-
-/**
- * The bytes of one object as a Readable that survives dropped connections: it owns the current
- * response body, pauses it when its own buffer is full, resumes from the byte reached with a
- * Range + If-Match request after a failure, and destroys the body (aborting the request) when
- * destroyed itself.
- */
-class ResumingObjectStream extends Readable {
-  readonly #read: ObjectRead;
-  readonly #abort = new AbortController();
-  #body: Readable | undefined;
-  #position = 0;
-  #total: number;
-  #failures = 0;
-  // True from a request's start, or a retry's scheduling, until a body is attached or the stream fails.
-  #fetching = false;
-  #timer: NodeJS.Timeout | undefined;
-
-  constructor(read: ObjectRead) {
-    super({ highWaterMark: STREAM_HIGH_WATER_MARK });
-    this.#read = read;
-    this.#total = read.size;
-  }
-
-  override _read(): void {
-    if (this.#body !== undefined) this.#body.resume();
-    else if (!this.#fetching) void this.#fetch();
-  }
-
-  override _destroy(error: Error | null, callback: (error?: Error | null) => void): void {
-    clearTimeout(this.#timer);
-    this.#abort.abort();
-    const body = this.#body;
-    this.#body = undefined;
-    body?.destroy();
-    callback(error);
-  }
-
-  async #fetch(): Promise<void> {
-    this.#fetching = true;
-    const { client, bucket, key, ifMatch } = this.#read;
-    const from = this.#position;
-    const range = from > 0 ? { Range: `bytes=${from}-` } : {};
-    let body: Readable;
-    try {
-      const out = await client.send(new GetObjectCommand({ Bucket: bucket, Key: key, IfMatch: ifMatch, ...range }), { abortSignal: this.#abort.signal });
-      if (!(out.Body instanceof Readable)) throw new Error('GetObject returned no body stream');
-      body = out.Body;
-      if (this.destroyed) {
-        body.destroy();
-        return;
-      }
-      // A server that ignored the Range would send byte 0 again: splicing that in would corrupt the object.
-      if (from > 0 && out.ContentRange?.startsWith(`bytes ${from}-`) !== true) {
-        body.destroy();
-        this.destroy(new LetsflowError('read_failed', 'reading', `${this.#read.name}: S3 ignored the Range of a resumed read at byte ${from} (got ${out.ContentRange ?? 'the whole object'})`));
-        return;
-      }
-      const total = out.ContentRange === undefined ? from + (out.ContentLength ?? 0) : Number(out.ContentRange.split('/')[1]);
-      if (Number.isFinite(total)) this.#total = total;
-    } catch (error) {
-      this.#fetching = false;
-      this.#fail(error);
-      return;
-    }
-    this.#fetching = false;
-    this.#attach(body);
-  }
-
-  #attach(body: Readable): void {
-    this.#body = body;
-    body.on('data', (chunk: Buffer) => {
-      this.#position += chunk.length;
-      this.#failures = 0;
-      if (!this.push(chunk)) body.pause();
-    });
-    finished(body, (error) => {
-      // Our own _destroy took the body away: nothing to report.
-      if (this.#body !== body) return;
-      this.#body = undefined;
-      body.removeAllListeners('data');
-      if (!error && this.#position >= this.#total) {
-        this.push(null);
-        return;
-      }
-      this.#fail(error ?? new PrematureEnd(`the response ended at byte ${this.#position} of ${this.#total}`));
-    });
-  }
-
-  #fail(error: unknown): void {
-    if (this.destroyed) return;
-    const { name, readRetries, retryBaseMs } = this.#read;
-    const at = `at byte ${this.#position} of ${this.#total}`;
-    if (s3ErrorName(error) === 'PreconditionFailed' || s3HttpStatus(error) === 412) {
-      this.destroy(
-        new LetsflowError(
-          'object_changed',
-          'reading',
-          `${name}: object changed while being read: its ETag is no longer ${this.#read.ifMatch} (${at}); nothing was spliced, list it again to read the new version`,
-        ),
-      );
-      return;
-    }
-    if (isMissingKey(error)) {
-      this.destroy(new LetsflowError('object_missing', 'reading', `${name}: object was deleted after it was listed (${at})`));
-      return;
-    }
-    const transient = error instanceof PrematureEnd || isTransientS3Error(error);
-    if (transient && this.#failures < readRetries) {
-      this.#failures += 1;
-      const backoff = Math.min(MAX_RETRY_MS, retryBaseMs * 2 ** (this.#failures - 1));
-      this.#fetching = true;
-      this.#timer = setTimeout(() => {
-        this.#timer = undefined;
-        void this.#fetch();
-      }, backoff * (0.5 + Math.random() / 2));
-      return;
-    }
-    const { client, bucket, key } = this.#read;
-    void s3Failure(error, { bucket, key, operation: 'GetObject', client }, 'reading').then((failure) => {
-      const detail = transient ? `gave up after ${this.#failures} resumes ${at}` : at;
-      this.destroy(new LetsflowError(failure.code, 'reading', `${failure.message} (${detail})`, { cause: failure.cause }));
-    });
-  }
 }

@@ -1,5 +1,6 @@
 import { defer, from, lastValueFrom, map, mergeMap, tap } from 'rxjs';
-import type { SourceObject } from '../../sources/sourceObject.js';
+import { LetsflowError } from '../../core/errors.js';
+import { displayName, type SourceObject } from '../../sources/sourceObject.js';
 import { aggregate, type AggregateOutcome } from './aggregateStep.js';
 import { consolidateObject } from './consolidateStep.js';
 import type { StepContext } from './context.js';
@@ -43,6 +44,8 @@ export interface RunOutcome {
   readonly listed: number;
   readonly processed: number;
   readonly quarantined: LedgerEntry[];
+  /** Objects that could not be finished this time (S3 unreachable, a store write failing, replaced mid-read): still pending. */
+  readonly failed: { readonly object: string; readonly code: string; readonly message: string }[];
   readonly lines: number;
   readonly events: number;
   readonly parseErrors: number;
@@ -53,8 +56,9 @@ export interface RunOutcome {
  * Runs every LETS step over a listing: ingests and consolidates each pending object in one
  * pass (objects already done are skipped, so a re-run only does new work), then aggregates.
  *
- * Quarantined objects do not stop the run; they are in the outcome. A store failure stops it
- * with the failing object still pending, so the next run picks it up.
+ * Neither a quarantined object nor one that fails (S3 or the store unreachable after their
+ * retries) stops the run: both are in the outcome, the failed one still pending, so the next
+ * run picks it up. Only a programming error stops it.
  *
  * @example
  * ```ts
@@ -82,7 +86,18 @@ export async function runPipeline(objects: readonly SourceObject[], ctx: StepCon
   let done = 0;
   const work = (object: SourceObject, known: LedgerEntry | undefined): Promise<LedgerEntry> =>
     known && known.object.etag === object.etag && known.status === 'done' ? consolidateObject(known, ctx) : ingestObject(object, ctx, { consolidate: true });
+  const failed: RunOutcome['failed'][number][] = [];
   const processOne = async (object: SourceObject): Promise<LedgerEntry | undefined> => {
+    try {
+      return await claimAndWork(object);
+    } catch (error) {
+      // One object's outage must not cost the others; it stays pending for the next run.
+      if (!(error instanceof LetsflowError)) throw error;
+      failed.push({ object: displayName(object), code: error.code, message: error.message });
+      return undefined;
+    }
+  };
+  const claimAndWork = async (object: SourceObject): Promise<LedgerEntry | undefined> => {
     if (!options.lease) return work(object, before.get(objectId(object)));
     return withLease(ctx, object, options.lease, async () => {
       // Another worker may have finished the object between our listing and our claim.
@@ -110,7 +125,7 @@ export async function runPipeline(objects: readonly SourceObject[], ctx: StepCon
 
   const ledger = await listLedger(ctx.store);
   const outcome = await aggregate(ctx, ledger, { pending: pendingObjects(objects, ledger).length });
-  return { listed: objects.length, processed: done, quarantined, lines, events, parseErrors, aggregate: outcome };
+  return { listed: objects.length, processed: done, quarantined, failed, lines, events, parseErrors, aggregate: outcome };
 }
 
 /**

@@ -40,8 +40,9 @@ function summarizeRun(outcome: RunOutcome, seconds: number): number {
       ` (${outcome.parseErrors} bad lines) in ${seconds.toFixed(2)} s, ${Math.round(rate).toLocaleString('en-US')} events/s\n` +
       `aggregate: ${outcome.aggregate.windows} windows (${outcome.aggregate.final} final, ${outcome.aggregate.partial} partial), ${outcome.aggregate.written} written\n`,
   );
-  for (const q of outcome.quarantined) process.stderr.write(`quarantined: ${q.error?.message ?? q.name}\n`);
-  return outcome.quarantined.length > 0 ? 3 : 0;
+  for (const q of outcome.quarantined) process.stderr.write(`quarantined: ${escapeForTerminal(q.error?.message ?? q.name)}\n`);
+  for (const f of outcome.failed) process.stderr.write(`failed (still pending, run again): ${escapeForTerminal(f.message)}\n`);
+  return outcome.failed.length > 0 ? 1 : outcome.quarantined.length > 0 ? 3 : 0;
 }
 
 const service = async (input: CommandInput) => cloudfrontService(await loadConfig(input.flags, process.env, input.configFile));
