@@ -13,6 +13,13 @@ import { runPipeline, type RunOutcome, type RunProgress } from '../pipelines/clo
 import type { CacheStore } from '../sinks/cacheStore.js';
 import { fsCacheStore } from '../sinks/fsCacheStore.js';
 import { localObjects } from '../sources/localObjects.js';
+import { s3Client } from '../sources/s3Client.js';
+import type { S3ArchiveMode } from '../sources/s3Object.js';
+import { s3Objects } from '../sources/s3Objects.js';
+import { s3CacheStore } from '../sinks/s3CacheStore.js';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { hostname } from 'node:os';
+import { parseLocation } from './location.js';
 import type { SourceObject } from '../sources/sourceObject.js';
 import type { Config } from './config.js';
 
@@ -43,7 +50,48 @@ export interface CloudFrontService {
   status(): Promise<PipelineStatus>;
 }
 
-export function stepContext(config: Config, store: CacheStore = fsCacheStore({ root: config.cache })): StepContext {
+/** The S3 client for the configured region and endpoint; credentials only from the SDK's default chain. */
+function clientFor(config: Config): S3Client {
+  // An S3-compatible endpoint rarely cares about the region, but the SDK insists on one.
+  const region = config.region ?? (config.endpoint !== undefined ? 'us-east-1' : undefined);
+  return s3Client({ ...(region !== undefined && { region }), ...(config.endpoint !== undefined && { endpoint: config.endpoint }) });
+}
+
+/** The configured cache store: a folder, or a bucket. */
+export function cacheStoreFor(config: Config): CacheStore {
+  const location = parseLocation(config.cache, 'cache');
+  return location.kind === 'folder' ? fsCacheStore({ root: location.path }) : s3CacheStore({ bucket: location.bucket, prefix: location.prefix, client: clientFor(config) });
+}
+
+/** Lists the configured source: a folder read like a bucket, or a bucket under a prefix. */
+export async function listSourceFor(config: Config): Promise<SourceObject[]> {
+  const location = parseLocation(config.source, 'source');
+  if (location.kind === 's3') {
+    const archive: S3ArchiveMode | undefined = config.archive === undefined ? undefined : config.archive === 'tag' ? { mode: 'tag' } : { mode: 'move', prefix: config.archive };
+    if (archive?.mode === 'move' && archive.prefix.startsWith(location.prefix)) {
+      throw new ConfigError(`archive prefix '${archive.prefix}' is inside the source prefix '${location.prefix}', so archived objects would be listed again`);
+    }
+    return s3Objects({
+      bucket: location.bucket,
+      prefix: location.prefix,
+      client: clientFor(config),
+      ...(config.since !== undefined && { since: config.since }),
+      ...(config.until !== undefined && { until: config.until }),
+      ...(archive !== undefined && { archive }),
+    });
+  }
+  if (!existsSync(location.path)) {
+    throw new ConfigError(`source folder ${resolve(location.path)} does not exist: run \`letsflow demo\` or set --source`);
+  }
+  return localObjects(location.path, { prefix: config.prefix, ...(config.archive !== undefined && { archiveFolder: config.archive }) });
+}
+
+/** Whether objects are claimed before work: asked for, or by default when the source is a bucket (where several workers meet). */
+export function usesLeases(config: Config): boolean {
+  return config.lease ?? parseLocation(config.source, 'source').kind === 's3';
+}
+
+export function stepContext(config: Config, store: CacheStore = cacheStoreFor(config)): StepContext {
   return {
     store,
     format:
@@ -70,17 +118,13 @@ export function stepContext(config: Config, store: CacheStore = fsCacheStore({ r
  * ```
  */
 export function cloudfrontService(config: Config, ctx: StepContext = stepContext(config)): CloudFrontService {
-  const listSource = async (): Promise<SourceObject[]> => {
-    if (!existsSync(config.source)) {
-      throw new ConfigError(`source folder ${resolve(config.source)} does not exist: run \`letsflow demo\` or set --source`);
-    }
-    return localObjects(config.source, { prefix: config.prefix, ...(config.archive !== undefined && { archiveFolder: config.archive }) });
-  };
+  const listSource = (): Promise<SourceObject[]> => listSourceFor(config);
+  const lease = usesLeases(config) ? { lease: { owner: `${hostname()}-${process.pid}`, ttlMs: config.leaseTtlSeconds * 1000 } } : {};
 
   return {
     ctx,
     listSource,
-    run: async (onProgress) => runPipeline(await listSource(), ctx, onProgress ? { onProgress } : {}),
+    run: async (onProgress) => runPipeline(await listSource(), ctx, { ...lease, ...(onProgress && { onProgress }) }),
     async ingest() {
       const pending = pendingObjects(await listSource(), await listLedger(ctx.store));
       let quarantined = 0;
@@ -94,11 +138,11 @@ export function cloudfrontService(config: Config, ctx: StepContext = stepContext
     },
     async aggregate() {
       const ledger = await listLedger(ctx.store);
-      const pending = existsSync(config.source) ? pendingObjects(await listSource(), ledger).length : 0;
+      const pending = pendingObjects(await listSource(), ledger).length;
       return { ...(await aggregate(ctx, ledger, { pending })), pending };
     },
     async archive() {
-      if (config.archive === undefined) throw new ConfigError('archive needs an archive folder: set --archive or LETSFLOW_ARCHIVE');
+      if (config.archive === undefined) throw new ConfigError('archive needs a destination: set --archive (a folder, or for S3 a key prefix or "tag") or LETSFLOW_ARCHIVE');
       return { archived: await archiveCommitted(await listSource(), await listLedger(ctx.store)) };
     },
     async status() {

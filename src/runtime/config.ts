@@ -13,10 +13,20 @@ export const DEFAULT_CONFIG_FILE = 'letsflow.config.json';
  */
 export const ConfigSchema = z
   .object({
-    source: z.string().min(1).default(DEFAULT_SOURCE).describe('folder of log objects, read like a bucket'),
+    source: z.string().min(1).default(DEFAULT_SOURCE).describe('where the log objects are: a folder, read like a bucket, or s3://bucket/prefix/'),
     prefix: z.string().default('').describe('only objects whose key starts with this'),
-    cache: z.string().min(1).default(DEFAULT_CACHE).describe('folder of the filesystem cache store'),
-    archive: z.string().min(1).optional().describe('folder the archive step moves committed objects to (outside the source)'),
+    cache: z.string().min(1).default(DEFAULT_CACHE).describe('the cache store: a folder, or s3://bucket/prefix/'),
+    archive: z
+      .string()
+      .min(1)
+      .optional()
+      .describe('where the archive step puts committed objects: a folder outside a folder source; for an S3 source a key prefix, or "tag" to tag them'),
+    region: z.string().min(1).optional().describe('AWS region of the buckets (else the SDK default chain)'),
+    endpoint: z.url().optional().describe('an S3-compatible endpoint (path-style), such as http://127.0.0.1:9000'),
+    since: z.string().optional().describe('backfill bound: objects that arrived at or after this ISO time (S3: the key\'s Firehose date)'),
+    until: z.string().optional().describe('backfill bound: objects that arrived before this ISO time'),
+    lease: z.boolean().optional().describe('claim each object before working on it, so several workers can share a source (default: on for S3 sources)'),
+    leaseTtlSeconds: z.number().positive().default(300).describe('how long a claim lasts without renewal'),
     format: z.enum(['cloudfront-realtime', 'cloudfront-standard']).default('cloudfront-realtime').describe('log format of the objects'),
     fields: z.union([z.string(), z.array(z.string())]).default('sgraph-27').describe('real-time field list: a preset name or the field names in order'),
     latenessMinutes: z.number().nonnegative().default(15).describe('how late events may arrive before a window is final'),
@@ -38,6 +48,12 @@ const ENV_NAMES: Record<keyof Config, string> = {
   prefix: 'LETSFLOW_PREFIX',
   cache: 'LETSFLOW_CACHE',
   archive: 'LETSFLOW_ARCHIVE',
+  region: 'LETSFLOW_REGION',
+  endpoint: 'LETSFLOW_S3_ENDPOINT',
+  since: 'LETSFLOW_SINCE',
+  until: 'LETSFLOW_UNTIL',
+  lease: 'LETSFLOW_LEASE',
+  leaseTtlSeconds: 'LETSFLOW_LEASE_TTL_SECONDS',
   format: 'LETSFLOW_FORMAT',
   fields: 'LETSFLOW_FIELDS',
   latenessMinutes: 'LETSFLOW_LATENESS_MINUTES',
@@ -52,9 +68,21 @@ const ENV_NAMES: Record<keyof Config, string> = {
   aggregateEverySeconds: 'LETSFLOW_AGGREGATE_EVERY_SECONDS',
 };
 
+/**
+ * The seed deployment's variable names: the logs bucket and prefix become an S3 source, the
+ * cache service's bucket an S3 cache store. LETSFLOW_* names win where both are set.
+ */
+function fromSeedEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  const logs = env.SGRAPH_SEND__SA_LOGS_BUCKET;
+  if (logs) out.source = `s3://${logs}/${(env.SGRAPH_SEND__SA_LOGS_PREFIX ?? 'cloudfront-realtime').replace(/^\/+/, '').replace(/\/?$/, '/')}`;
+  if (env.CACHE__SERVICE__BUCKET_NAME) out.cache = `s3://${env.CACHE__SERVICE__BUCKET_NAME}/`;
+  return out;
+}
+
 /** Reads env strings into the types the schema expects; a value that does not convert is left for zod to reject. */
 function fromEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = fromSeedEnv(env);
   for (const [name, variable] of Object.entries(ENV_NAMES)) {
     const raw = env[variable];
     if (raw === undefined || raw === '') continue;

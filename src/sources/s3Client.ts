@@ -186,6 +186,9 @@ export async function s3Failure(error: unknown, target: S3Target, stage: ErrorSt
   if (error instanceof LetsflowError) return error;
   const known = await s3ConfigurationError(error, target, stage);
   if (known !== undefined) return known;
+  if (error instanceof Error && error.message === 'Region is missing') {
+    return new ConfigError(`no AWS region for s3://${target.bucket}: set --region, LETSFLOW_REGION or AWS_REGION`);
+  }
   const where = target.key === undefined ? `s3://${target.bucket}` : `s3://${target.bucket}/${target.key}`;
   const cause = sanitizedCause(error);
   return new LetsflowError('s3_request_failed', stage, `${target.operation} ${where} failed: ${cause.name}: ${cause.message}`, { cause });

@@ -89,7 +89,7 @@ function keyArrival(key: string): number | undefined {
  * @see localObjects
  */
 export async function s3Objects(options: S3ObjectsOptions): Promise<SourceObject[]> {
-  const { client, ...rest } = options;
+  const { client, archive, ...rest } = options;
   const parsed = S3ObjectsOptionsSchema.safeParse(rest);
   if (!parsed.success) throw new ConfigError(`s3Objects: invalid options: ${z.prettifyError(parsed.error)}`);
   if (typeof client?.send !== 'function') throw new ConfigError('s3Objects: client must be an S3Client');
@@ -106,7 +106,7 @@ export async function s3Objects(options: S3ObjectsOptions): Promise<SourceObject
         const arrivedAt = lastModified?.getTime() ?? 0;
         const arrival = keyArrival(key) ?? arrivedAt;
         if (arrival < since || arrival >= until) continue;
-        objects.push(s3Object({ client, bucket, key, etag: quoted, size: size ?? 0, arrivedAt, readRetries, retryBaseMs, ...(options.archive && { archive: options.archive }) }));
+        objects.push(s3Object({ client, bucket, key, etag: quoted, size: size ?? 0, arrivedAt, readRetries, retryBaseMs, ...(archive && { archive }) }));
       }
     }
   } catch (error) {

@@ -62,7 +62,12 @@ export async function aggregate(ctx: StepContext, ledger: readonly LedgerEntry[]
   const counts = { written: 0, windows: 0, final: 0, partial: 0, lateEvents: 0 };
   const computedAt = ctx.clock().toISOString();
 
-  const store = async (period: Period, start: number, result: Computed, sources: string[], basis: StoredJson<unknown> | undefined): Promise<void> => {
+  /**
+   * Stores a window's result and returns what now stands in the store: when a concurrent
+   * worker wrote the window first, its entry wins and parents are computed from that, so a
+   * parent is never made final over a child that is stored partial.
+   */
+  const store = async (period: Period, start: number, result: Computed, sources: string[], basis: StoredJson<unknown> | undefined): Promise<Computed> => {
     const doc = {
       period,
       time_key: timeKey(period, start),
@@ -76,7 +81,11 @@ export async function aggregate(ctx: StepContext, ledger: readonly LedgerEntry[]
       ...describeSummary(result.summary),
       summary: summaryToJson(result.summary),
     };
-    if (await writeJsonIfChanged(ctx.store, refs.aggregate(period, start), doc, basis, ['computed_at'])) counts.written++;
+    const outcome = await writeJsonIfChanged(ctx.store, refs.aggregate(period, start), doc, basis, ['computed_at']);
+    if (outcome === 'written') counts.written++;
+    if (outcome !== 'conflict') return result;
+    const stood = await readJson(ctx.store, refs.aggregate(period, start), AggregateDocSchema);
+    return stood ? { status: stood.status, summary: summaryFromJson(stood.summary) } : { ...result, status: 'partial' };
   };
 
   const tally = (result: Computed): Computed => {
@@ -97,9 +106,7 @@ export async function aggregate(ctx: StepContext, ledger: readonly LedgerEntry[]
       summaries.push(summaryFromJson(partial.summary));
     }
     const status: Finality = watermark !== null && windowEnd('30min', start) <= watermark ? 'final' : 'partial';
-    const result = tally({ status, summary: mergeAll(summaries) });
-    await store('30min', start, result, ids, existing);
-    return result;
+    return tally(await store('30min', start, { status, summary: mergeAll(summaries) }, ids, existing));
   };
 
   const parent = async (period: Period, start: number, child: (start: number) => Promise<Computed | undefined>): Promise<Computed> => {
@@ -117,9 +124,7 @@ export async function aggregate(ctx: StepContext, ledger: readonly LedgerEntry[]
     // Children before the first data are empty and final; children not reached yet are missing.
     const expected = childStarts(period, start).filter((s) => windowEnd(childPeriod(period)!, s) > origin).length;
     const status: Finality = children.length === expected && children.every((c) => c.status === 'final') ? 'final' : 'partial';
-    const result = tally({ status, summary: children.length ? mergeAll(children.map((c) => c.summary)) : emptySummary() });
-    await store(period, start, result, names, existing);
-    return result;
+    return tally(await store(period, start, { status, summary: children.length ? mergeAll(children.map((c) => c.summary)) : emptySummary() }, names, existing));
   };
 
   const last = windowStart('30min', newest);

@@ -75,7 +75,8 @@ export async function readJson<T>(store: CacheStore, ref: EntryRef, schema: z.Zo
  * the same. Fields named in `ignore` (such as `computed_at`) do not count as a change, so a
  * re-run over unchanged inputs changes no byte. The write is conditional on `basis`'s version
  * (or on absence), so a concurrent worker's write since then — a window turned final — is
- * never overwritten with an older view. Returns whether it wrote.
+ * never overwritten with an older view. Says whether it wrote, found nothing to change, or
+ * lost to a concurrent writer (whose entry then stands).
  */
 export async function writeJsonIfChanged(
   store: CacheStore,
@@ -83,18 +84,18 @@ export async function writeJsonIfChanged(
   doc: Record<string, unknown>,
   basis: StoredJson<unknown> | undefined,
   ignore: readonly string[] = [],
-): Promise<boolean> {
+): Promise<'written' | 'unchanged' | 'conflict'> {
   if (basis !== undefined) {
     const old = JSON.parse(basis.text) as Record<string, unknown>;
     const comparable = { ...doc };
     for (const field of ignore) if (field in old) comparable[field] = old[field];
-    if (basis.text === jsonBytes(comparable)) return false;
+    if (basis.text === jsonBytes(comparable)) return 'unchanged';
   }
   try {
     await store.putIf(ref, jsonBytes(doc), basis ? { ifMatch: basis.version } : { ifNoneMatch: '*' });
-    return true;
+    return 'written';
   } catch (error) {
-    if (error instanceof PreconditionFailedError) return false;
+    if (error instanceof PreconditionFailedError) return 'conflict';
     throw error;
   }
 }

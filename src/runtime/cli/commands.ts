@@ -8,9 +8,8 @@ import { reopenWindow } from '../../pipelines/cloudfront/reopenWindow.js';
 import { writeDemoObjects } from '../../pipelines/cloudfront/demoData.js';
 import { NAMESPACES } from '../../pipelines/cloudfront/layout.js';
 import type { RunOutcome } from '../../pipelines/cloudfront/runPipeline.js';
-import { cloudfrontService } from '../cloudfrontService.js';
+import { cacheStoreFor, cloudfrontService } from '../cloudfrontService.js';
 import { startServe } from '../serve/serve.js';
-import { fsCacheStore } from '../../sinks/fsCacheStore.js';
 import { loadConfig } from '../config.js';
 import { progressReporter } from './progress.js';
 import { escapeForTerminal, loadAggregates, renderReport } from './report.js';
@@ -83,7 +82,7 @@ const archive: Command = async (input) => {
 
 const report: Command = async (input) => {
   const config = await loadConfig(input.flags, process.env, input.configFile);
-  const store = fsCacheStore({ root: config.cache });
+  const store = cacheStoreFor(config);
   const lateEvents = (await store.list(NAMESPACES.late, 'json')).length;
   out(renderReport(await loadAggregates(store, input.period), { period: input.period, top: input.top, ...(lateEvents > 0 && { lateEvents }) }));
   return 0;
@@ -106,7 +105,7 @@ const demo: Command = async (input) => {
 
 const start: Command = async (input) => {
   const config = await loadConfig(input.flags, process.env, input.configFile);
-  if (!existsSync(config.source)) {
+  if (!config.source.startsWith('s3://') && !existsSync(config.source)) {
     const code = await demo(input);
     if (code !== 0) return code;
   }

@@ -23,10 +23,16 @@ Commands:
   reopen P KEY  recompute a final window and its parents, merging late events
 
 Options (flags override LETSFLOW_* environment variables, which override letsflow.config.json):
-  --source DIR        folder of log objects, read like a bucket   [.letsflow/demo-logs]
-  --prefix P          only objects whose key starts with P
-  --cache DIR         filesystem cache store                      [.letsflow/cache]
-  --archive DIR       where archive moves committed objects (outside the source)
+  --source DIR|S3URL  log objects: a folder read like a bucket, or s3://bucket/prefix/
+                                                              [.letsflow/demo-logs]
+  --prefix P          only objects whose key starts with P (folder sources)
+  --cache DIR|S3URL   the cache store: a folder or s3://bucket/prefix/ [.letsflow/cache]
+  --archive A         where archive puts committed objects: a folder outside a folder
+                      source; for S3 a key prefix (copy + delete) or 'tag'
+  --region R          AWS region (else the SDK default chain: AWS_REGION, profile)
+  --endpoint URL      S3-compatible endpoint, path-style (e.g. http://127.0.0.1:9000)
+  --since T --until T bound a backfill by arrival time (ISO; S3: the key's Firehose date)
+  --lease / --no-lease  claim objects so several workers share a source [on for S3]
   --format F          cloudfront-realtime | cloudfront-standard   [cloudfront-realtime]
   --fields F          real-time field list: preset (aws-canonical, sgraph-27, sgraph-live-26)
                       or comma-separated field names              [sgraph-27]
@@ -57,6 +63,12 @@ export async function main(argv: string[]): Promise<number> {
         prefix: { type: 'string' },
         cache: { type: 'string' },
         archive: { type: 'string' },
+        region: { type: 'string' },
+        endpoint: { type: 'string' },
+        since: { type: 'string' },
+        until: { type: 'string' },
+        lease: { type: 'boolean' },
+        'no-lease': { type: 'boolean' },
         format: { type: 'string' },
         fields: { type: 'string' },
         lateness: { type: 'string' },
@@ -102,6 +114,9 @@ export async function main(argv: string[]): Promise<number> {
   if (values.prefix !== undefined) flags.prefix = values.prefix;
   if (values.cache !== undefined) flags.cache = values.cache;
   if (values.archive !== undefined) flags.archive = values.archive;
+  for (const name of ['region', 'endpoint', 'since', 'until'] as const) if (values[name] !== undefined) flags[name] = values[name];
+  if (values.lease) flags.lease = true;
+  if (values['no-lease']) flags.lease = false;
   if (values.format !== undefined) flags.format = values.format;
   if (values.fields !== undefined) flags.fields = values.fields.includes(',') ? values.fields.split(',').map((f) => f.trim()) : values.fields;
   if (values.lateness !== undefined) flags.latenessMinutes = Number(values.lateness);
