@@ -2,7 +2,7 @@ import { Observable } from 'rxjs';
 import type { Readable } from 'node:stream';
 import { pipeline } from 'node:stream';
 import { createGunzip } from 'node:zlib';
-import split2 from 'split2';
+import { LineBatches, LineTooLongError } from './lineBatches.js';
 import { LetsflowError, ObjectQuarantinedError } from '../core/errors.js';
 import { displayName, type SourceObject } from './sourceObject.js';
 
@@ -35,6 +35,7 @@ export const DEFAULT_MAX_DECODED_BYTES = 16 * 1024 ** 3;
 export const DEFAULT_MAX_COMPRESSION_RATIO = 1000;
 const RATIO_CHECK_FLOOR = 64 * 1024 ** 2;
 const BOM = '\uFEFF';
+const CR = 13;
 export const DEFAULT_BATCH_SIZE = 1024;
 /**
  * zlib's 16 KiB default output chunk halves gunzip throughput (reference/peers.md §6.1), but
@@ -88,37 +89,57 @@ export function readLines(object: SourceObject, options: ReadLinesOptions = {}):
       source = await object.open();
       const head = await peek(source);
       const gzipped = head !== undefined && head[0] === GZIP_MAGIC[0] && head[1] === GZIP_MAGIC[1];
-      // split2 checks the length only of a line still waiting for its end, so the loop below checks complete lines too.
-      const splitter = split2({ maxLength: maxLineLength });
+      // The splitter bounds only a line still waiting for its end, so the loop below checks complete lines too.
+      const splitter = new LineBatches(maxLineLength);
       const stages = gzipped ? [source, createGunzip({ chunkSize: gunzipChunk(object.size) }), splitter] : [source, splitter];
       pipeline(stages as [Readable, ...NodeJS.ReadWriteStream[]], (error) => {
-        // Lines split2 already split off but we have not read yet come before the failing one.
-        if (error) fail(error, linesRead + splitter.readableLength + 1);
+        // Lines already split off but not yet read come before the failing one.
+        if (error) fail(error, error instanceof LineTooLongError ? error.line : splitter.linesPushed + 1);
       });
 
       let waiting = false;
+      let ended = false;
+      // Lines checked but not yet emitted: a chunk's lines go out in batches, pausing between them.
+      let queued: string[] = [];
       const drain = (): void => {
-        if (waiting || stopped) return;
-        let batch: string[] = [];
-        let line: string | null;
-        while (!stopped && (line = splitter.read() as string | null) !== null) {
-          if (line.length > maxLineLength) return fail(new LineTooLong(), linesRead + batch.length + 1);
-          decoded += line.length + 1;
-          if (decoded > maxDecoded) return fail(new TooLarge(`more than ${maxDecoded} bytes decompressed`), linesRead + batch.length + 1);
-          if (gzipped && decoded > RATIO_CHECK_FLOOR && decoded > maxRatio * object.size) {
-            return fail(new Bomb(`${Math.round(decoded / object.size)}× its compressed size`), linesRead + batch.length + 1);
+        while (!waiting && !stopped) {
+          if (queued.length === 0) {
+            const lines = splitter.read() as string[] | null;
+            if (lines === null) break;
+            if (!check(lines)) return;
+            queued = lines;
           }
-          batch.push(line);
-          if (batch.length === batchSize) {
-            emit(batch);
-            batch = [];
-            if (pause()) return;
-          }
-        }
-        if (batch.length > 0) {
+          const batch = queued.length <= batchSize ? queued : queued.slice(0, batchSize);
+          queued = queued.length <= batchSize ? [] : queued.slice(batchSize);
           emit(batch);
           pause();
         }
+        if (ended && !waiting && !stopped && queued.length === 0) {
+          stopped = true;
+          subscriber.complete();
+        }
+      };
+      /** Drops `\r`, enforces the line, size and ratio bounds; false when it failed the read. */
+      const check = (lines: string[]): boolean => {
+        const first = linesRead + queued.length;
+        for (let i = 0; i < lines.length; i++) {
+          let line = lines[i]!;
+          if (line.charCodeAt(line.length - 1) === CR) lines[i] = line = line.slice(0, -1);
+          if (line.length > maxLineLength) {
+            fail(new LineTooLong(), first + i + 1);
+            return false;
+          }
+          decoded += line.length + 1;
+          if (decoded > maxDecoded) {
+            fail(new TooLarge(`more than ${maxDecoded} bytes decompressed`), first + i + 1);
+            return false;
+          }
+        }
+        if (gzipped && decoded > RATIO_CHECK_FLOOR && decoded > maxRatio * object.size) {
+          fail(new Bomb(`${Math.round(decoded / object.size)}× its compressed size`), first + lines.length);
+          return false;
+        }
+        return true;
       };
       const emit = (lines: string[]): void => {
         const firstLine = linesRead + 1;
@@ -126,22 +147,19 @@ export function readLines(object: SourceObject, options: ReadLinesOptions = {}):
         linesRead += lines.length;
         subscriber.next({ firstLine, lines });
       };
-      const pause = (): boolean => {
+      const pause = (): void => {
         const wait = options.ready?.();
-        if (!wait) return false;
+        if (!wait) return;
         waiting = true;
         wait.then(() => {
           waiting = false;
           drain();
         }, fail);
-        return true;
       };
       splitter.on('readable', drain);
       splitter.on('end', () => {
-        if (!stopped && !waiting) {
-          stopped = true;
-          subscriber.complete();
-        }
+        ended = true;
+        drain();
       });
     };
 
@@ -197,7 +215,7 @@ function quarantineReason(name: string, line: number, error: unknown, maxLineLen
   const zlibCode = (error as { code?: string } | null)?.code;
   if (error instanceof TooLarge) return new ObjectQuarantinedError('too_large', name, line, `${message}; raise maxDecodedBytes if the object is real`);
   if (error instanceof Bomb) return new ObjectQuarantinedError('decompression_bomb', name, line, `decompresses to ${message}: refused as a decompression bomb`);
-  if (error instanceof LineTooLong || message === 'maximum buffer reached') {
+  if (error instanceof LineTooLong || error instanceof LineTooLongError) {
     return new ObjectQuarantinedError('line_too_long', name, line, `line longer than ${maxLineLength} characters; raise maxLineLength if such lines are real`);
   }
   if (zlibCode === 'Z_BUF_ERROR' || message.includes('unexpected end of file')) {
