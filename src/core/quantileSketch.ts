@@ -21,8 +21,12 @@ export function emptyQuantiles(): QuantileSketch {
   return { count: 0, sum: 0, buckets: new Map() };
 }
 
+const bucketOf = (ms: number): number => (ms <= 0 ? 0 : Math.ceil(Math.log(ms) / LOG_GAMMA) + 1);
+/** Buckets of 0–65,535 ms precomputed: nearly every request takes less, and a lookup beats a logarithm per event. */
+const SMALL_BUCKETS = Uint16Array.from({ length: 65_536 }, (_, ms) => bucketOf(ms));
+
 export function quantileBucket(ms: number): number {
-  return ms <= 0 ? 0 : Math.ceil(Math.log(ms) / LOG_GAMMA) + 1;
+  return ms >= 0 && ms < SMALL_BUCKETS.length && Number.isInteger(ms) ? SMALL_BUCKETS[ms]! : bucketOf(ms);
 }
 
 export function addQuantile(sketch: QuantileSketch, ms: number): void {

@@ -59,7 +59,8 @@ export function emptySummary(): Summary {
 
 export function statusClassOf(status: number | null | undefined): StatusClass {
   if (status === null || status === undefined || status < 100 || status > 599) return 'other';
-  return `${Math.floor(status / 100)}xx` as StatusClass;
+  // Indexing the constants, not formatting `${n}xx`, keeps the per-event path allocation-free.
+  return STATUS_CLASSES[Math.floor(status / 100) - 1]!;
 }
 
 const increment = <K>(map: Map<K, number>, key: K, by = 1): void => {

@@ -1,6 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { estimateDistinct } from '../../../src/core/distinctSketch.js';
+import { addQuantile, emptyQuantiles, quantile, QUANTILE_RELATIVE_ACCURACY, quantileBucket } from '../../../src/core/quantileSketch.js';
 import { describeSummary } from '../../../src/core/describeSummary.js';
 import {
   emptySummary, mergeAll, mergeSummaries, summarize, summaryFromJson, summaryToJson, type Summary,
@@ -80,5 +81,19 @@ describe('core: summary', () => {
     const trueP95 = values[Math.floor(0.95 * 999)]! / 1000;
     expect(Math.abs(view.time_taken.p95! - trueP95) / trueP95).toBeLessThanOrEqual(0.01);
     expect(view.avg_time_taken).toBeCloseTo(values.reduce((a, b) => a + b, 0) / 1000 / 1000, 6);
+  });
+});
+
+describe('core: quantile buckets', () => {
+  it('put every whole millisecond in a bucket whose representative is within 1% of it, table or not', () => {
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 200_000 }), (ms) => {
+        const sketch = emptyQuantiles();
+        addQuantile(sketch, ms);
+        expect(Math.abs(quantile(sketch, 0.5)! - ms) / ms).toBeLessThanOrEqual(QUANTILE_RELATIVE_ACCURACY + 1e-9);
+      }),
+      { numRuns: 2000 },
+    );
+    expect(quantileBucket(0)).toBe(0);
   });
 });
