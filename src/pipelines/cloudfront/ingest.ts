@@ -131,10 +131,14 @@ async function quarantine(ctx: StepContext, object: SourceObject, id: string, na
 function rawEventWriter(ctx: StepContext, id: string, objectSize: number) {
   // NDJSON events compress about as well as the log did; size zlib's buffer to match.
   const gzip = createGzip({ level: zlib.Z_BEST_SPEED, chunkSize: objectSize < 64 * 1024 ? 16 * 1024 : 256 * 1024 });
+  // The store's verdict, observed by ready() and finish(); a failed put reports its error there, so the
+  // stream's own error (from abort) has nobody else to tell.
+  gzip.on('error', () => undefined);
   const stored = ctx.store.put(refs.raw(id), gzip);
-  stored.catch(() => undefined); // observed in finish(); avoids an unhandled rejection meanwhile
+  stored.catch(() => undefined);
   return {
-    ready: (): Promise<void> | undefined => (gzip.writableNeedDrain ? once(gzip, 'drain').then(() => undefined) : undefined),
+    // A put that failed will never drain the stream: its rejection ends the read instead of a wait forever.
+    ready: (): Promise<void> | undefined => (gzip.writableNeedDrain ? Promise.race([once(gzip, 'drain').then(() => undefined), stored]) : undefined),
     write(events: readonly CloudFrontEvent[]): void {
       let text = '';
       for (const e of events) text += `${JSON.stringify(e)}\n`;
