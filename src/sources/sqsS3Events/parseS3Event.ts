@@ -142,7 +142,7 @@ export function parseS3Event(body: unknown): S3EventContent {
     }
     const { s3, eventTime } = record.data;
     const key = decodeS3Key(s3.object.key);
-    if (key === undefined) return { kind: 'poison', reason: `s3_key_invalid: Records[${index}] key ${describeValue(s3.object.key)} is not valid percent-encoding` };
+    if (key === undefined) return { kind: 'poison', reason: `s3_key_invalid: Records[${index}] key ${JSON.stringify(s3.object.key)} is not valid percent-encoding` };
     const time = eventTime === undefined ? Number.NaN : Date.parse(eventTime);
     objects.push({
       bucket: s3.bucket.name,

@@ -59,8 +59,11 @@ export interface SourceTypeRouter {
 export interface SourceTypeRouterOptions {
   /** The map, or its JSON text (as in `LETS__SOURCE_TYPE_MAP`). */
   readonly map: string | Readonly<Record<string, string>>;
-  /** The bucket letsflow writes its cache to: never processed, whatever the map says. */
-  readonly cacheBucket: string;
+  /**
+   * The bucket letsflow writes its cache to: never processed, whatever the map says. Required;
+   * `undefined` only when the cache is not in S3 (a folder), so a guard is never left out by accident.
+   */
+  readonly cacheBucket: string | undefined;
   /** Names the map's origin in error messages; `LETS__SOURCE_TYPE_MAP` by default. */
   readonly option?: string;
 }
@@ -86,7 +89,12 @@ export function parseSourceTypeMap(map: string | Readonly<Record<string, string>
   }
   const parsed = SourceTypeMapSchema.safeParse(value);
   if (!parsed.success) {
-    const problems = parsed.error.issues.map((issue) => `${issue.path.length > 0 ? JSON.stringify(issue.path.join('.')) : '(map)'}: ${issue.message}`);
+    const problems = parsed.error.issues.map((issue) => {
+      const where = issue.path.length > 0 ? JSON.stringify(issue.path.join('.')) : '(map)';
+      // A bad key is reported as one "Invalid key in record" issue; its own issues say why.
+      const why = issue.code === 'invalid_key' ? issue.issues.map((inner) => inner.message).join(', ') : issue.message;
+      return `${where}: ${why}`;
+    });
     throw new ConfigError(`${option} is invalid: ${problems.join('; ')}; got ${JSON.stringify(value)?.slice(0, 300)}, expected {"s3://bucket/prefix/" or "prefix/": "source-type"}`);
   }
   return parsed.data;
@@ -112,7 +120,7 @@ export function parseSourceTypeMap(map: string | Readonly<Record<string, string>
  * // { action: 'process', sourceType: 'cloudfront-realtime', rule: 'cloudfront-realtime/' }
  * ```
  * @param options.map the map or its JSON text
- * @param options.cacheBucket the bucket holding letsflow's cache
+ * @param options.cacheBucket the bucket holding letsflow's cache (`undefined` for a cache in a folder)
  * @param options.option the map's name in error messages
  * @returns the router
  * @throws ConfigError when the map or the cache bucket is invalid
@@ -121,13 +129,13 @@ export function parseSourceTypeMap(map: string | Readonly<Record<string, string>
 export function sourceTypeRouter(options: SourceTypeRouterOptions): SourceTypeRouter {
   const option = options.option ?? 'LETS__SOURCE_TYPE_MAP';
   const { cacheBucket } = options;
-  if (!BUCKET_NAME.test(cacheBucket)) throw new ConfigError(`the cache bucket ${JSON.stringify(cacheBucket)} is not a bucket name (3 to 63 characters of [a-z0-9.-])`);
+  if (cacheBucket !== undefined && !BUCKET_NAME.test(cacheBucket)) throw new ConfigError(`the cache bucket ${JSON.stringify(cacheBucket)} is not a bucket name (3 to 63 characters of [a-z0-9.-])`);
   const rules: Rule[] = Object.entries(parseSourceTypeMap(options.map, option)).map(([text, sourceType]) => {
     if (!text.startsWith('s3://')) return { text, bucket: undefined, prefix: text, sourceType };
     const [bucket = '', ...rest] = text.slice('s3://'.length).split('/');
     return { text, bucket, prefix: rest.join('/'), sourceType };
   });
-  const circular = rules.find((rule) => rule.bucket === cacheBucket);
+  const circular = cacheBucket === undefined ? undefined : rules.find((rule) => rule.bucket === cacheBucket);
   if (circular !== undefined) {
     throw new ConfigError(
       `${option} rule ${JSON.stringify(circular.text)} names the cache bucket ${cacheBucket}: letsflow would process its own output (circular trigger); remove the rule`,
@@ -141,7 +149,7 @@ export function sourceTypeRouter(options: SourceTypeRouterOptions): SourceTypeRo
   return {
     sourceTypes: [...routed.keys()].sort(),
     route({ bucket, key }) {
-      if (bucket === cacheBucket) {
+      if (cacheBucket !== undefined && bucket === cacheBucket) {
         skipped.cache_bucket += 1;
         return { action: 'skip', reason: 'cache_bucket' };
       }

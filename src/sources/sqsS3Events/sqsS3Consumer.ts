@@ -15,6 +15,7 @@ const MAX_RETRY_MS = 30_000;
 
 /** How `handleObject` settled one object; anything it throws is a transient failure. */
 export type ObjectStatus = 'committed' | 'quarantined' | 'skipped';
+const OBJECT_STATUSES = new Set<unknown>(['committed', 'quarantined', 'skipped']);
 
 export const SqsS3ConsumerSettingsSchema = z
   .object({
@@ -293,7 +294,9 @@ export function sqsS3Consumer(options: SqsS3ConsumerOptions): SqsS3Consumer {
             break;
           }
           try {
-            stats.objects[await handleObject(ref)] += 1;
+            const status = await handleObject(ref);
+            if (!OBJECT_STATUSES.has(status)) throw new Error(`handleObject returned ${JSON.stringify(status)}, not committed, quarantined or skipped`);
+            stats.objects[status] += 1;
           } catch (error) {
             stats.objects.failed += 1;
             reason ??= `s3://${ref.bucket}/${ref.key}: ${describeError(error)}`;
