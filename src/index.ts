@@ -11,6 +11,13 @@ export type { S3ArchiveMode, S3ObjectOptions } from './sources/s3Object.js';
 export { s3Objects, S3ObjectsOptionsSchema } from './sources/s3Objects.js';
 export type { S3ObjectsOptions } from './sources/s3Objects.js';
 export { displayName } from './sources/sourceObject.js';
+export {
+  decodeS3Key, DEFAULT_MAX_MESSAGES, DEFAULT_WAIT_TIME_SECONDS, eventDrivenIngest, objectDispatcher, parseS3Event, parseSourceTypeMap,
+  poisonRef, sourceTypeRouter, SourceTypeMapSchema, sqsS3Consumer, SqsS3ConsumerSettingsSchema, visibilityHeartbeat,
+} from './sources/sqsS3Events/index.js';
+export type {
+  EventDrivenIngest, EventDrivenIngestOptions, ObjectDispatcher, S3ObjectRef, SourceTypeMap, SourceTypeRouter, SqsS3Consumer, SqsS3ConsumerOptions,
+} from './sources/sqsS3Events/index.js';
 export type { ObjectIdentity, SourceObject } from './sources/sourceObject.js';
 
 /* Formats */
@@ -69,6 +76,7 @@ export type { CloudFrontService, PipelineStatus } from './runtime/cloudfrontServ
 export { ConfigSchema, loadConfig } from './runtime/config.js';
 export type { Config } from './runtime/config.js';
 export { startServe } from './runtime/serve/serve.js';
+export { createHandler } from './runtime/lambda/handler.js';
 export type { RunningServer } from './runtime/serve/serve.js';
 
 /* Core */

@@ -51,7 +51,7 @@ export interface CloudFrontService {
 }
 
 /** The S3 client for the configured region and endpoint; credentials only from the SDK's default chain. */
-function clientFor(config: Config): S3Client {
+export function clientFor(config: Config): S3Client {
   // An S3-compatible endpoint rarely cares about the region, but the SDK insists on one.
   const region = config.region ?? (config.endpoint !== undefined ? 'us-east-1' : undefined);
   return s3Client({ ...(region !== undefined && { region }), ...(config.endpoint !== undefined && { endpoint: config.endpoint }) });

@@ -27,6 +27,11 @@ export const ConfigSchema = z
     until: z.string().optional().describe('backfill bound: objects that arrived before this ISO time'),
     lease: z.boolean().optional().describe('claim each object before working on it, so several workers can share a source (default: on for S3 sources)'),
     leaseTtlSeconds: z.number().positive().default(300).describe('how long a claim lasts without renewal'),
+    sqsQueueUrl: z.url().optional().describe('serve: consume S3 ObjectCreated notifications from this SQS queue (event-driven ingest)'),
+    sqsEndpoint: z.url().optional().describe('an SQS-compatible endpoint, such as a local emulator'),
+    sqsVisibilitySeconds: z.number().int().min(1).max(43_200).default(300).describe('how long a received message stays hidden; extended while it is processed'),
+    sqsConcurrency: z.number().int().min(1).max(100).default(2).describe('messages processed at once'),
+    sourceTypeMap: z.string().optional().describe('JSON map of s3://bucket/prefix (or prefix) → source type, as LETS__SOURCE_TYPE_MAP'),
     format: z.enum(['cloudfront-realtime', 'cloudfront-standard']).default('cloudfront-realtime').describe('log format of the objects'),
     fields: z.union([z.string(), z.array(z.string())]).default('sgraph-27').describe('real-time field list: a preset name or the field names in order'),
     latenessMinutes: z.number().nonnegative().default(15).describe('how late events may arrive before a window is final'),
@@ -54,6 +59,11 @@ const ENV_NAMES: Record<keyof Config, string> = {
   until: 'LETSFLOW_UNTIL',
   lease: 'LETSFLOW_LEASE',
   leaseTtlSeconds: 'LETSFLOW_LEASE_TTL_SECONDS',
+  sqsQueueUrl: 'LETSFLOW_SQS_QUEUE_URL',
+  sqsEndpoint: 'LETSFLOW_SQS_ENDPOINT',
+  sqsVisibilitySeconds: 'LETSFLOW_SQS_VISIBILITY_SECONDS',
+  sqsConcurrency: 'LETSFLOW_SQS_CONCURRENCY',
+  sourceTypeMap: 'LETSFLOW_SOURCE_TYPE_MAP',
   format: 'LETSFLOW_FORMAT',
   fields: 'LETSFLOW_FIELDS',
   latenessMinutes: 'LETSFLOW_LATENESS_MINUTES',
@@ -77,6 +87,7 @@ function fromSeedEnv(env: NodeJS.ProcessEnv): Record<string, unknown> {
   const logs = env.SGRAPH_SEND__SA_LOGS_BUCKET;
   if (logs) out.source = `s3://${logs}/${(env.SGRAPH_SEND__SA_LOGS_PREFIX ?? 'cloudfront-realtime').replace(/^\/+/, '').replace(/\/?$/, '/')}`;
   if (env.CACHE__SERVICE__BUCKET_NAME) out.cache = `s3://${env.CACHE__SERVICE__BUCKET_NAME}/`;
+  if (env.LETS__SOURCE_TYPE_MAP) out.sourceTypeMap = env.LETS__SOURCE_TYPE_MAP;
   return out;
 }
 

@@ -120,7 +120,8 @@ const start: Command = async (input) => {
 const serve: Command = async (input) => {
   const config = await loadConfig(input.flags, process.env, input.configFile);
   const server = await startServe(config, process.env.LETSFLOW_API_TOKEN || undefined);
-  out(`serve: listening on ${server.url} (ingest every ${config.ingestEverySeconds} s, aggregate every ${config.aggregateEverySeconds} s)\n`);
+  const ingestMode = config.sqsQueueUrl ? `event-driven from ${config.sqsQueueUrl}` : `ingest every ${config.ingestEverySeconds} s`;
+  out(`serve: listening on ${server.url} (${ingestMode}, aggregate every ${config.aggregateEverySeconds} s)\n`);
   if (!process.env.LETSFLOW_API_TOKEN) out('serve: LETSFLOW_API_TOKEN is not set, so the POST routes answer 401\n');
   await new Promise<void>((resolveSignal) => {
     for (const signal of ['SIGTERM', 'SIGINT'] as const) process.once(signal, () => resolveSignal());

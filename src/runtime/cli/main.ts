@@ -41,6 +41,8 @@ Options (flags override LETSFLOW_* environment variables, which override letsflo
   --config FILE       config file                                 [letsflow.config.json]
   report:  --period 30min|hourly|daily|monthly [daily]   --top N [10]
   serve:   --host H [127.0.0.1]  --port N [8080]  --ingest-every S [60]  --aggregate-every S [3600]
+           --sqs-queue-url URL  event-driven ingest from S3 notifications (--sqs-endpoint URL,
+           --source-type-map JSON as LETS__SOURCE_TYPE_MAP)
   demo:    --out DIR [source]  --seed N [1]  --days N [3]  --rate N requests/hour [2000]
   -h, --help          this help
 
@@ -82,6 +84,9 @@ export async function main(argv: string[]): Promise<number> {
         port: { type: 'string' },
         'ingest-every': { type: 'string' },
         'aggregate-every': { type: 'string' },
+        'sqs-queue-url': { type: 'string' },
+        'sqs-endpoint': { type: 'string' },
+        'source-type-map': { type: 'string' },
         top: { type: 'string' },
         out: { type: 'string' },
         seed: { type: 'string' },
@@ -124,6 +129,9 @@ export async function main(argv: string[]): Promise<number> {
   if (values.host !== undefined) flags.host = values.host;
   if (values.port !== undefined) flags.port = Number(values.port);
   if (values['ingest-every'] !== undefined) flags.ingestEverySeconds = Number(values['ingest-every']);
+  if (values['sqs-queue-url'] !== undefined) flags.sqsQueueUrl = values['sqs-queue-url'];
+  if (values['sqs-endpoint'] !== undefined) flags.sqsEndpoint = values['sqs-endpoint'];
+  if (values['source-type-map'] !== undefined) flags.sourceTypeMap = values['source-type-map'];
   if (values['aggregate-every'] !== undefined) flags.aggregateEverySeconds = Number(values['aggregate-every']);
 
   try {

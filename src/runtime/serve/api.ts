@@ -16,6 +16,8 @@ export interface ApiOptions {
   readonly scheduler: StepScheduler;
   readonly status: () => Promise<PipelineStatus>;
   readonly metrics: { registry: { metrics(): Promise<string>; contentType: string } };
+  /** Counts of event-driven ingest (messages, objects, routes), when it runs. */
+  readonly events?: () => unknown;
   /** Bearer token for mutating routes; without one they all answer 401. */
   readonly token: string | undefined;
 }
@@ -98,7 +100,11 @@ export function buildApi(options: ApiOptions): FastifyInstance {
 
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/metrics', async (_request, reply) => reply.header('content-type', options.metrics.registry.contentType).send(await options.metrics.registry.metrics()));
-  app.get('/api/sa/cloudfront/status', async () => ({ pipeline: await options.status(), steps: options.scheduler.status() }));
+  app.get('/api/sa/cloudfront/status', async () => ({
+    pipeline: await options.status(),
+    steps: options.scheduler.status(),
+    ...(options.events && { events: options.events() }),
+  }));
 
   app.get('/api/sa/traffic/aggregate/:period/:timeKey', async (request) => {
     const params = parseWith(z.object({ period, timeKey: z.string() }), request.params, 'path');

@@ -1,5 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { cloudfrontService, type CloudFrontService } from '../cloudfrontService.js';
+import { SQSClient } from '@aws-sdk/client-sqs';
+import { eventDrivenIngest, type EventDrivenIngest } from '../../sources/sqsS3Events/eventDrivenIngest.js';
+import { clientFor, cloudfrontService, stepContext, type CloudFrontService } from '../cloudfrontService.js';
+import { parseLocation } from '../location.js';
 import type { Config } from '../config.js';
 import { buildApi } from './api.js';
 import { serveMetrics } from './serveMetrics.js';
@@ -10,6 +13,8 @@ export interface RunningServer {
   readonly scheduler: StepScheduler;
   /** `http://127.0.0.1:8080` */
   readonly url: string;
+  /** Event-driven ingest, when a queue is configured. */
+  readonly events: EventDrivenIngest | undefined;
   /** Starts no new step, lets the runs in flight finish, then closes the server. */
   stop(): Promise<void>;
 }
@@ -28,23 +33,50 @@ export interface RunningServer {
  */
 export async function startServe(config: Config, token: string | undefined, service: CloudFrontService = cloudfrontService(config)): Promise<RunningServer> {
   const metrics = serveMetrics(() => service.status());
+  const events = config.sqsQueueUrl === undefined ? undefined : eventDriven(config, config.sqsQueueUrl, service);
   const steps: ScheduledStep[] = [
-    { name: 'ingest', everyMs: config.ingestEverySeconds * 1000, run: () => service.ingest() },
+    // With a queue, notifications drive ingest (fused with consolidation); the scheduled sweep stays for POST /ingest only.
+    { name: 'ingest', everyMs: events ? 0 : config.ingestEverySeconds * 1000, run: () => service.ingest() },
     { name: 'consolidate', everyMs: config.ingestEverySeconds * 1000, run: () => service.consolidate() },
     { name: 'aggregate', everyMs: config.aggregateEverySeconds * 1000, run: () => service.aggregate() },
     ...(config.archive !== undefined ? [{ name: 'archive', everyMs: config.aggregateEverySeconds * 1000, run: () => service.archive() }] : []),
   ];
   const scheduler = new StepScheduler(steps, (step, ms, error) => metrics.stepFinished(step, ms, error));
-  const app = buildApi({ store: service.ctx.store, scheduler, status: () => service.status(), metrics, token });
+  const app = buildApi({ store: service.ctx.store, scheduler, status: () => service.status(), metrics, token, ...(events && { events: () => events.stats() }) });
   const url = await app.listen({ host: config.host, port: config.port });
   scheduler.start();
+  const consuming = events?.start();
+  // A queue that cannot be consumed (missing, denied, no RedrivePolicy) is reported, and the rest keeps serving.
+  consuming?.catch((error: unknown) => process.stderr.write(`serve: event-driven ingest stopped: ${(error as Error).message}\n`));
   return {
     app,
     scheduler,
     url,
+    events,
     async stop() {
+      // Unfinished messages are made visible again, so another consumer picks them up at once.
+      await events?.stop();
+      await consuming?.catch(() => undefined);
       await scheduler.stop();
       await app.close();
     },
   };
+}
+
+/** Event-driven ingest from an SQS queue of S3 notifications, into the service's store. */
+function eventDriven(config: Config, queueUrl: string, service: CloudFrontService): EventDrivenIngest {
+  const cache = parseLocation(config.cache, 'cache');
+  const region = config.region ?? (config.sqsEndpoint !== undefined ? 'us-east-1' : undefined);
+  return eventDrivenIngest({
+    sqs: new SQSClient({ ...(region !== undefined && { region }), ...(config.sqsEndpoint !== undefined && { endpoint: config.sqsEndpoint }) }),
+    queueUrl,
+    visibilityTimeoutSeconds: config.sqsVisibilitySeconds,
+    concurrency: config.sqsConcurrency,
+    client: clientFor(config),
+    store: service.ctx.store,
+    cacheBucket: cache.kind === 's3' ? cache.bucket : undefined,
+    sourceTypeMap: config.sourceTypeMap ?? { '': config.format },
+    contextFor: (type) =>
+      type === config.format ? service.ctx : type === 'cloudfront-realtime' || type === 'cloudfront-standard' ? stepContext({ ...config, format: type }, service.ctx.store) : undefined,
+  });
 }
