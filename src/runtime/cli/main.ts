@@ -33,6 +33,7 @@ Options (flags override LETSFLOW_* environment variables, which override letsflo
   --endpoint URL      S3-compatible endpoint, path-style (e.g. http://127.0.0.1:9000)
   --since T --until T bound a backfill by arrival time (ISO; S3: the key's Firehose date)
   --lease / --no-lease  claim objects so several workers share a source [on for S3]
+  --lease-ttl S       seconds a claim lasts without renewal [300]
   --format F          cloudfront-realtime | cloudfront-standard   [cloudfront-realtime]
   --fields F          real-time field list: preset (aws-canonical, sgraph-27, sgraph-live-26)
                       or comma-separated field names              [sgraph-27]
@@ -71,6 +72,7 @@ export async function main(argv: string[]): Promise<number> {
         until: { type: 'string' },
         lease: { type: 'boolean' },
         'no-lease': { type: 'boolean' },
+        'lease-ttl': { type: 'string' },
         format: { type: 'string' },
         fields: { type: 'string' },
         lateness: { type: 'string' },
@@ -122,6 +124,7 @@ export async function main(argv: string[]): Promise<number> {
   for (const name of ['region', 'endpoint', 'since', 'until'] as const) if (values[name] !== undefined) flags[name] = values[name];
   if (values.lease) flags.lease = true;
   if (values['no-lease']) flags.lease = false;
+  if (values['lease-ttl'] !== undefined) flags.leaseTtlSeconds = Number(values['lease-ttl']);
   if (values.format !== undefined) flags.format = values.format;
   if (values.fields !== undefined) flags.fields = values.fields.includes(',') ? values.fields.split(',').map((f) => f.trim()) : values.fields;
   if (values.lateness !== undefined) flags.latenessMinutes = Number(values.lateness);
