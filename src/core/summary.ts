@@ -63,6 +63,13 @@ export function statusClassOf(status: number | null | undefined): StatusClass {
   return STATUS_CLASSES[Math.floor(status / 100) - 1]!;
 }
 
+/**
+ * A copy of a string that does not share memory with the text it was sliced from. Keys kept in
+ * a summary outlive the decoded chunk their line came from; V8's sliced strings would keep
+ * each whole 256 KiB chunk alive (the bench measured 43 MiB held for a 1 GB object's windows).
+ */
+const detached = (s: string): string => (' ' + s).slice(1);
+
 const increment = <K>(map: Map<K, number>, key: K, by = 1): void => {
   map.set(key, (map.get(key) ?? 0) + by);
 };
@@ -93,9 +100,14 @@ export class SummaryBuilder {
       stats.count++;
       stats.bytes += bytes;
     } else {
-      s.paths.set(path, { count: 1, bytes });
+      s.paths.set(detached(path), { count: 1, bytes });
     }
-    if (event.x_edge_location) increment(s.edges, event.x_edge_location);
+    const edge = event.x_edge_location;
+    if (edge) {
+      const n = s.edges.get(edge);
+      if (n === undefined) s.edges.set(detached(edge), 1);
+      else s.edges.set(edge, n + 1);
+    }
     if (event.x_edge_result_type && CACHE_HIT_TYPES.has(event.x_edge_result_type)) s.cacheHits++;
     if (event.cs_user_agent) addDistinctCode(s.userAgents, this.agentCode(event.cs_user_agent));
     if (event.time_taken !== null && event.time_taken !== undefined) addQuantile(s.timeTaken, Math.round(event.time_taken * 1000));
