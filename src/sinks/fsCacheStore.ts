@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import type { Dirent } from 'node:fs';
 import { copyFile, link, mkdir, open, readFile, readdir, rename, rmdir, stat, unlink, writeFile } from 'node:fs/promises';
@@ -6,9 +6,10 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { z } from 'zod';
-import { ConfigError, InvalidKeyError, LetsflowError, PreconditionFailedError, SinkWriteError } from '../core/errors.js';
+import { ConfigError, InvalidKeyError, PreconditionFailedError, SinkWriteError } from '../core/errors.js';
 import type { CacheStore, EntryBody, EntryRef, FileType, VersionedEntry, WriteCondition } from './cacheStore.js';
 import { addressablePaths, entryPaths, isContentFile, keyBasedFolder, TEMP_FILE_PREFIX, validateKey } from './cachePaths.js';
+import { checkCondition, contentVersion, describeCondition, isAsyncIterable, isVersioned, versionedPath } from './conditionalWrites.js';
 
 /** Where the local cache lives when the configuration does not say, relative to the working directory. */
 export const DEFAULT_CACHE_ROOT = '.letsflow/cache';
@@ -40,47 +41,15 @@ export const LOCK_STALE_MS = 5_000;
 const LOCK_WAIT_MS = 3 * LOCK_STALE_MS;
 const LOCK_RETRY_MAX_MS = 25;
 
-const sha1 = (bytes: Uint8Array): string => createHash('sha1').update(bytes).digest('hex');
 const bytesOf = (body: Uint8Array | string): Uint8Array => (typeof body === 'string' ? new Uint8Array(Buffer.from(body, 'utf8')) : body);
-const describeCondition = (condition: WriteCondition): string =>
-  'ifNoneMatch' in condition ? 'if-none-match * (the entry must not exist)' : `if-match ${condition.ifMatch}`;
 
-/** Checks a condition's shape at run time, since callers may come from JavaScript or parsed JSON. */
-function checkCondition(condition: WriteCondition): void {
-  const valid =
-    condition !== null &&
-    typeof condition === 'object' &&
-    ('ifNoneMatch' in condition ? condition.ifNoneMatch === '*' : typeof condition.ifMatch === 'string' && condition.ifMatch !== '');
-  if (!valid) {
-    throw new LetsflowError('condition_invalid', 'writing', `putIf: condition must be { ifNoneMatch: '*' } or { ifMatch: '<version>' }, got ${JSON.stringify(condition)}`);
-  }
-}
 
-/**
- * The one path of an entry that has a version: `key_based` and `direct` entries. The copies of a
- * `temporal_*` entry are written one by one, so no single condition can guard them all.
- */
-function versionedPath(ref: EntryRef, operation: string): string {
-  const [first] = addressablePaths(ref);
-  if (!isVersioned(ref) || first === undefined) {
-    const strategy = ref.strategy ?? 'key_based';
-    throw new LetsflowError(
-      'entry_not_versioned',
-      'writing',
-      `${operation}: ${strategy} entry ${JSON.stringify(ref.key)} in ${JSON.stringify(ref.namespace)} has no version; ` +
-        'conditional reads and writes take key_based or direct entries',
-    );
-  }
-  return first;
-}
 
 /** The lock file of an entry: in its folder, named with the reserved temporary prefix so no key can collide with it. */
 const lockPathOf = (target: string): string => path.join(path.dirname(target), `${TEMP_FILE_PREFIX}lock-${path.basename(target)}`);
 
 const errorCode = (error: unknown): unknown => (error as NodeJS.ErrnoException | undefined)?.code;
 
-const isAsyncIterable = (body: EntryBody): body is AsyncIterable<Uint8Array> =>
-  typeof (body as Partial<AsyncIterable<Uint8Array>>)[Symbol.asyncIterator] === 'function';
 
 const tempName = (): string => `${TEMP_FILE_PREFIX}${process.pid}-${randomBytes(6).toString('hex')}`;
 
@@ -93,7 +62,6 @@ async function readIfPresent(file: string): Promise<Uint8Array | undefined> {
   }
 }
 
-const isVersioned = (ref: EntryRef): boolean => ref.strategy === undefined || ref.strategy === 'key_based' || ref.strategy === 'direct';
 
 async function removeQuietly(file: string): Promise<void> {
   try {
@@ -365,7 +333,7 @@ export function fsCacheStore(options: FsCacheStoreOptions): CacheStore {
 
     async getVersioned(ref: EntryRef): Promise<VersionedEntry | undefined> {
       const body = await readIfPresent(resolveInside(versionedPath(ref, 'getVersioned')));
-      return body === undefined ? undefined : { body, version: sha1(body) };
+      return body === undefined ? undefined : { body, version: contentVersion(body) };
     },
 
     async putIf(ref: EntryRef, body: Uint8Array | string, condition: WriteCondition): Promise<string> {
@@ -384,13 +352,13 @@ export function fsCacheStore(options: FsCacheStoreOptions): CacheStore {
         } else {
           await withEntryLock(target, async () => {
             const current = await readIfPresent(target);
-            if (current === undefined || sha1(current) !== condition.ifMatch) {
+            if (current === undefined || contentVersion(current) !== condition.ifMatch) {
               throw new PreconditionFailedError(target, describeCondition(condition));
             }
             await rename(staged, target);
           });
         }
-        return sha1(bytes);
+        return contentVersion(bytes);
       } catch (error) {
         if (error instanceof PreconditionFailedError) throw error;
         throw new SinkWriteError(target, { cause: error });

@@ -1,7 +1,8 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { LetsflowError, PreconditionFailedError, SinkWriteError } from '../core/errors.js';
+import { randomBytes } from 'node:crypto';
+import { PreconditionFailedError, SinkWriteError } from '../core/errors.js';
 import type { CacheStore, EntryBody, EntryRef, FileType, VersionedEntry, WriteCondition } from './cacheStore.js';
 import { addressablePaths, entryPaths, isContentFile, keyBasedFolder } from './cachePaths.js';
+import { checkCondition, contentVersion, isAsyncIterable, versionedPath } from './conditionalWrites.js';
 
 /** A cache store held in memory, whose whole contents can be compared. */
 export interface MemoryCacheStore extends CacheStore {
@@ -16,35 +17,9 @@ export interface MemoryCacheStoreOptions {
 
 const HEALTHCHECK_NAMESPACE = 'letsflow-healthcheck';
 
-const isAsyncIterable = (body: EntryBody): body is AsyncIterable<Uint8Array> =>
-  typeof (body as Partial<AsyncIterable<Uint8Array>>)[Symbol.asyncIterator] === 'function';
 
-const sha1 = (bytes: Uint8Array): string => createHash('sha1').update(bytes).digest('hex');
 
-/** The one path of a `key_based` or `direct` entry: the entries that have a version. */
-function versionedPath(ref: EntryRef, operation: string): string {
-  const strategy = ref.strategy ?? 'key_based';
-  const [first] = addressablePaths(ref);
-  if ((strategy !== 'key_based' && strategy !== 'direct') || first === undefined) {
-    throw new LetsflowError(
-      'entry_not_versioned',
-      'writing',
-      `${operation}: ${strategy} entry ${JSON.stringify(ref.key)} in ${JSON.stringify(ref.namespace)} has no version; ` +
-        'conditional reads and writes take key_based or direct entries',
-    );
-  }
-  return first;
-}
 
-function checkCondition(condition: WriteCondition): void {
-  const valid =
-    condition !== null &&
-    typeof condition === 'object' &&
-    ('ifNoneMatch' in condition ? condition.ifNoneMatch === '*' : typeof condition.ifMatch === 'string' && condition.ifMatch !== '');
-  if (!valid) {
-    throw new LetsflowError('condition_invalid', 'writing', `putIf: condition must be { ifNoneMatch: '*' } or { ifMatch: '<version>' }, got ${JSON.stringify(condition)}`);
-  }
-}
 
 async function collect(body: EntryBody): Promise<Uint8Array> {
   if (typeof body === 'string') return new Uint8Array(Buffer.from(body, 'utf8'));
@@ -114,7 +89,7 @@ export function memoryCacheStore(options: MemoryCacheStoreOptions = {}): MemoryC
 
     async getVersioned(ref: EntryRef): Promise<VersionedEntry | undefined> {
       const bytes = files.get(versionedPath(ref, 'getVersioned'));
-      return bytes === undefined ? undefined : { body: new Uint8Array(bytes), version: sha1(bytes) };
+      return bytes === undefined ? undefined : { body: new Uint8Array(bytes), version: contentVersion(bytes) };
     },
 
     async putIf(ref: EntryRef, body: Uint8Array | string, condition: WriteCondition): Promise<string> {
@@ -122,13 +97,13 @@ export function memoryCacheStore(options: MemoryCacheStoreOptions = {}): MemoryC
       const path = versionedPath(ref, 'putIf');
       const bytes = typeof body === 'string' ? new Uint8Array(Buffer.from(body, 'utf8')) : new Uint8Array(body);
       const current = files.get(path);
-      const holds = 'ifNoneMatch' in condition ? current === undefined : current !== undefined && sha1(current) === condition.ifMatch;
+      const holds = 'ifNoneMatch' in condition ? current === undefined : current !== undefined && contentVersion(current) === condition.ifMatch;
       if (!holds) {
         const described = 'ifNoneMatch' in condition ? 'if-none-match * (the entry must not exist)' : `if-match ${condition.ifMatch}`;
         throw new PreconditionFailedError(`memory:${path}`, described);
       }
       files.set(path, bytes);
-      return sha1(bytes);
+      return contentVersion(bytes);
     },
 
     async remove(ref: EntryRef): Promise<void> {

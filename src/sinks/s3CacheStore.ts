@@ -7,6 +7,7 @@ import { ConfigError, LetsflowError, PreconditionFailedError, SinkWriteError } f
 import { isMissingKey, s3ConfigurationError, s3ErrorName, s3Failure, s3HttpStatus, sanitizedCause, type S3Target } from '../sources/s3Client.js';
 import type { CacheStore, EntryBody, EntryRef, FileType, VersionedEntry, WriteCondition } from './cacheStore.js';
 import { addressablePaths, entryPaths, isContentFile, keyBasedFolder } from './cachePaths.js';
+import { checkCondition, describeCondition, isAsyncIterable, versionedPath } from './conditionalWrites.js';
 
 /** Multipart part size: S3's minimum is 5 MiB, and some emulators refuse a request body over 11 MiB. */
 export const DEFAULT_PART_SIZE = 8 * 1024 * 1024;
@@ -53,38 +54,11 @@ export interface S3CacheStoreOptions {
   readonly clock?: () => Date;
 }
 
-const isAsyncIterable = (body: EntryBody): body is AsyncIterable<Uint8Array> =>
-  typeof (body as Partial<AsyncIterable<Uint8Array>>)[Symbol.asyncIterator] === 'function';
 const isSdkError = (error: unknown): boolean => typeof error === 'object' && error !== null && '$metadata' in error;
 // CopySource is a URL path: each key segment encoded, the slashes kept.
 const copySource = (bucket: string, key: string): string => `${bucket}/${key.split('/').map(encodeURIComponent).join('/')}`;
-const describeCondition = (condition: WriteCondition): string =>
-  'ifNoneMatch' in condition ? 'if-none-match * (the entry must not exist)' : `if-match ${condition.ifMatch}`;
 
-function checkCondition(condition: WriteCondition): void {
-  const valid =
-    condition !== null &&
-    typeof condition === 'object' &&
-    ('ifNoneMatch' in condition ? condition.ifNoneMatch === '*' : typeof condition.ifMatch === 'string' && condition.ifMatch !== '');
-  if (!valid) {
-    throw new LetsflowError('condition_invalid', 'writing', `putIf: condition must be { ifNoneMatch: '*' } or { ifMatch: '<version>' }, got ${JSON.stringify(condition)}`);
-  }
-}
 
-/** The one object of a `key_based` or `direct` entry: the entries that have a version. */
-function versionedPath(ref: EntryRef, operation: string): string {
-  const strategy = ref.strategy ?? 'key_based';
-  const [first] = addressablePaths(ref);
-  if ((strategy !== 'key_based' && strategy !== 'direct') || first === undefined) {
-    throw new LetsflowError(
-      'entry_not_versioned',
-      'writing',
-      `${operation}: ${strategy} entry ${JSON.stringify(ref.key)} in ${JSON.stringify(ref.namespace)} has no version; ` +
-        'conditional reads and writes take key_based or direct entries',
-    );
-  }
-  return first;
-}
 
 /**
  * A cache store in an S3 bucket, in the cache service's layout: an entry's object key is the
