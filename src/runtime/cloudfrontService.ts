@@ -1,4 +1,7 @@
 import { existsSync } from 'node:fs';
+import { z } from 'zod';
+import { readJson } from '../pipelines/cloudfront/documents.js';
+import { NAMESPACES } from '../pipelines/cloudfront/layout.js';
 import { resolve } from 'node:path';
 import { ConfigError } from '../core/errors.js';
 import { cloudfrontRealtime } from '../formats/cloudfrontRealtime.js';
@@ -30,6 +33,8 @@ export interface PipelineStatus {
   readonly quarantined: number;
   readonly events: number;
   readonly parseErrors: number;
+  /** Events that reached a window after it was final: recorded in sa-late-events, never merged. */
+  readonly lateEvents: number;
   /** How far the oldest pending object arrived before the newest one, in seconds; 0 when nothing is pending. */
   readonly lagSeconds: number;
 }
@@ -158,8 +163,19 @@ export function cloudfrontService(config: Config, ctx: StepContext = stepContext
         quarantined: ledger.length - done.length,
         events: done.reduce((n, e) => n + e.events, 0),
         parseErrors: done.reduce((n, e) => n + e.parse_errors, 0),
+        lateEvents: await countLateEvents(ctx.store),
         lagSeconds: (newestListed - oldestPending) / 1000,
       };
     },
   };
+}
+
+const LateRecordSchema = z.object({ late_events: z.number().int().nonnegative() }).passthrough();
+
+async function countLateEvents(store: CacheStore): Promise<number> {
+  let late = 0;
+  for (const key of await store.list(NAMESPACES.late, 'json')) {
+    late += (await readJson(store, { namespace: NAMESPACES.late, key, fileType: 'json' }, LateRecordSchema))?.late_events ?? 0;
+  }
+  return late;
 }

@@ -74,6 +74,7 @@ describe('e2e: letsflow serve over real HTTP', () => {
   it('exposes Prometheus metrics and cache browsing', async () => {
     const metrics = await (await call('/metrics')).text();
     expect(metrics).toMatch(/letsflow_objects_pending 0/);
+    expect(metrics).toMatch(/letsflow_late_events 0/);
     expect(metrics).toMatch(/letsflow_step_runs_total\{step="ingest",outcome="ok"\} 1/);
     const namespaces = (await json(call('/api/sa/cache/namespaces'))) as { namespace: string; entries: number }[];
     expect(namespaces.find((n) => n.namespace === 'sa-cloudfront-aggregate')!.entries).toBeGreaterThan(0);

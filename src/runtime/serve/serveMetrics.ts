@@ -31,6 +31,7 @@ export function serveMetrics(status: () => Promise<PipelineStatus>, now: () => n
   gauge('letsflow_objects_pending', 'Listed source objects not yet committed (queue depth)', (s) => s.pending);
   gauge('letsflow_events_processed', 'Events in committed objects', (s) => s.events);
   gauge('letsflow_parse_errors', 'Bad lines recorded in committed objects', (s) => s.parseErrors);
+  gauge('letsflow_late_events', 'Events that reached a final window: recorded in sa-late-events, not merged', (s) => s.lateEvents);
   gauge('letsflow_lag_seconds', 'How far the oldest pending object arrived before the newest', (s) => s.lagSeconds);
   const runs = new Counter({ name: 'letsflow_step_runs_total', help: 'Step runs by outcome', labelNames: ['step', 'outcome'], registers: [registry] });
   const durations = new Histogram({
