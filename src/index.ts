@@ -13,7 +13,7 @@ export type { S3ObjectsOptions } from './sources/s3Objects.js';
 export { displayName } from './sources/sourceObject.js';
 export {
   decodeS3Key, DEFAULT_MAX_MESSAGES, DEFAULT_WAIT_TIME_SECONDS, eventDrivenIngest, objectDispatcher, parseS3Event, parseSourceTypeMap,
-  poisonRef, sourceTypeRouter, SourceTypeMapSchema, sqsS3Consumer, SqsS3ConsumerSettingsSchema, visibilityHeartbeat,
+  poisonRef, redriveDlq, sourceTypeRouter, SourceTypeMapSchema, sqsS3Consumer, SqsS3ConsumerSettingsSchema, visibilityHeartbeat,
 } from './sources/sqsS3Events/index.js';
 export type {
   EventDrivenIngest, EventDrivenIngestOptions, ObjectDispatcher, S3ObjectRef, SourceTypeMap, SourceTypeRouter, SqsS3Consumer, SqsS3ConsumerOptions,

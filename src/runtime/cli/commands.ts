@@ -9,7 +9,8 @@ import { writeDemoObjects } from '../../pipelines/cloudfront/demoData.js';
 import { NAMESPACES } from '../../pipelines/cloudfront/layout.js';
 import type { RunOutcome } from '../../pipelines/cloudfront/runPipeline.js';
 import { cacheStoreFor, cloudfrontService } from '../cloudfrontService.js';
-import { startServe } from '../serve/serve.js';
+import { sqsClientFor, startServe } from '../serve/serve.js';
+import { redriveDlq } from '../../sources/sqsS3Events/redriveDlq.js';
 import { loadConfig } from '../config.js';
 import { progressReporter } from './progress.js';
 import { escapeForTerminal, loadAggregates, renderReport } from './report.js';
@@ -145,7 +146,13 @@ const errors: Command = async (input) => {
 };
 
 const replay: Command = async (input) => {
-  const { ctx } = await service(input);
+  const config = await loadConfig(input.flags, process.env, input.configFile);
+  if (config.sqsDlqUrl !== undefined) {
+    if (config.sqsQueueUrl === undefined) throw new ConfigError('replay --sqs-dlq-url needs --sqs-queue-url: the queue the messages go back to');
+    const moved = await redriveDlq({ sqs: sqsClientFor(config), dlqUrl: config.sqsDlqUrl, queueUrl: config.sqsQueueUrl });
+    out(`replay: ${moved} dead-lettered messages sent back to ${config.sqsQueueUrl}\n`);
+  }
+  const { ctx } = cloudfrontService(config);
   const replayed = await replayQuarantined(ctx.store, await listLedger(ctx.store), input.filter);
   out(`replay: ${replayed.length} quarantined objects are pending again; \`letsflow run\` processes them\n`);
   for (const name of replayed) out(`  ${escapeForTerminal(name)}\n`);

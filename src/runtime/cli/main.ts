@@ -19,7 +19,8 @@ Commands:
                 POST routes need LETSFLOW_API_TOKEN as a bearer token
   demo          write realistic gzip CloudFront real-time logs (deterministic by seed)
   errors        list quarantined objects and bad lines (--object, --code, --limit)
-  replay        make quarantined objects pending again after a fix (--object, --code)
+  replay        make quarantined objects pending again after a fix (--object, --code);
+                with --sqs-dlq-url and --sqs-queue-url, also send dead-lettered messages back
   reopen P KEY  recompute a final window and its parents, merging late events
 
 Options (flags override LETSFLOW_* environment variables, which override letsflow.config.json):
@@ -88,6 +89,7 @@ export async function main(argv: string[]): Promise<number> {
         'aggregate-every': { type: 'string' },
         'sqs-queue-url': { type: 'string' },
         'sqs-endpoint': { type: 'string' },
+        'sqs-dlq-url': { type: 'string' },
         'source-type-map': { type: 'string' },
         top: { type: 'string' },
         out: { type: 'string' },
@@ -134,6 +136,7 @@ export async function main(argv: string[]): Promise<number> {
   if (values['ingest-every'] !== undefined) flags.ingestEverySeconds = Number(values['ingest-every']);
   if (values['sqs-queue-url'] !== undefined) flags.sqsQueueUrl = values['sqs-queue-url'];
   if (values['sqs-endpoint'] !== undefined) flags.sqsEndpoint = values['sqs-endpoint'];
+  if (values['sqs-dlq-url'] !== undefined) flags.sqsDlqUrl = values['sqs-dlq-url'];
   if (values['source-type-map'] !== undefined) flags.sourceTypeMap = values['source-type-map'];
   if (values['aggregate-every'] !== undefined) flags.aggregateEverySeconds = Number(values['aggregate-every']);
 

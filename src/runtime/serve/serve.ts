@@ -63,12 +63,17 @@ export async function startServe(config: Config, token: string | undefined, serv
   };
 }
 
+/** The SQS client for the configured region and endpoint; credentials only from the SDK's default chain. */
+export function sqsClientFor(config: Config): SQSClient {
+  const region = config.region ?? (config.sqsEndpoint !== undefined ? 'us-east-1' : undefined);
+  return new SQSClient({ ...(region !== undefined && { region }), ...(config.sqsEndpoint !== undefined && { endpoint: config.sqsEndpoint }) });
+}
+
 /** Event-driven ingest from an SQS queue of S3 notifications, into the service's store. */
 function eventDriven(config: Config, queueUrl: string, service: CloudFrontService): EventDrivenIngest {
   const cache = parseLocation(config.cache, 'cache');
-  const region = config.region ?? (config.sqsEndpoint !== undefined ? 'us-east-1' : undefined);
   return eventDrivenIngest({
-    sqs: new SQSClient({ ...(region !== undefined && { region }), ...(config.sqsEndpoint !== undefined && { endpoint: config.sqsEndpoint }) }),
+    sqs: sqsClientFor(config),
     queueUrl,
     visibilityTimeoutSeconds: config.sqsVisibilitySeconds,
     concurrency: config.sqsConcurrency,

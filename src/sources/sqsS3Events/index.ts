@@ -11,3 +11,5 @@ export { objectDispatcher } from './objectDispatcher.js';
 export type { DispatcherCounts, ObjectDispatcher, ObjectDispatcherOptions, ObjectReport, SkipReason } from './objectDispatcher.js';
 export { eventDrivenIngest, POISON_BODY_CHARS, poisonRef } from './eventDrivenIngest.js';
 export type { EventDrivenIngest, EventDrivenIngestOptions } from './eventDrivenIngest.js';
+export { redriveDlq } from './redriveDlq.js';
+export type { RedriveOptions } from './redriveDlq.js';
