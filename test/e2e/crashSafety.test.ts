@@ -2,11 +2,14 @@ import fc from 'fast-check';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { spawn } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDemoObjects } from '../../src/pipelines/cloudfront/demoData.js';
 import { committedState, differences, killCliAfter, runCli } from '../../scripts/crashHarness.js';
 
-describe('e2e: crash safety of letsflow run', () => {
+const CLI = join(import.meta.dirname, '../../bin/letsflow.js');
+
+describe('e2e: crash safety of letsflow run and serve', () => {
   let dir: string;
   let clean: Map<string, string>;
 
@@ -34,5 +37,34 @@ describe('e2e: crash safety of letsflow run', () => {
       { numRuns: 6, endOnFailure: true },
     );
     expect(kills).toBeGreaterThanOrEqual(10);
+  }, 240_000);
+
+  it('serve SIGKILLed during an ingest and restarted ends byte-identical to a clean run', async () => {
+    let attempt = 0;
+    await fc.assert(
+      fc.asyncProperty(fc.integer({ min: 100, max: 2500 }), async (delay) => {
+        // Prepare
+        const cache = `served-${attempt++}`;
+        const serve = spawn(process.execPath, [CLI, 'serve', '--source', 'logs', '--cache', cache, '--port', '0', '--ingest-every', '0', '--aggregate-every', '0'], {
+          cwd: dir,
+          env: { ...process.env, LETSFLOW_API_TOKEN: 't' },
+        });
+        let output = '';
+        serve.stdout.on('data', (d: Buffer) => (output += d.toString()));
+        const exited = new Promise((resolve) => serve.on('exit', resolve));
+        while (!/listening on (\S+)/.test(output)) await new Promise((r) => setTimeout(r, 50));
+        const url = /listening on (\S+)/.exec(output)![1]!;
+        // Act: kill it mid-ingest, then finish with a run
+        const ingest = fetch(`${url}/api/sa/cloudfront/ingest`, { method: 'POST', headers: { authorization: 'Bearer t' } }).catch(() => undefined);
+        await new Promise((r) => setTimeout(r, delay));
+        serve.kill('SIGKILL');
+        await exited;
+        await ingest;
+        expect(await runCli(['run', '--source', 'logs', '--cache', cache], dir)).toBe(0);
+        // Assess
+        expect(differences(await committedState(join(dir, cache)), clean)).toEqual([]);
+      }),
+      { numRuns: 4, endOnFailure: true },
+    );
   }, 240_000);
 });

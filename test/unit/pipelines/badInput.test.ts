@@ -4,6 +4,7 @@ import { cloudfrontRealtime } from '../../../src/formats/cloudfrontRealtime.js';
 import type { StepContext } from '../../../src/pipelines/cloudfront/context.js';
 import { LedgerEntrySchema } from '../../../src/pipelines/cloudfront/documents.js';
 import { NAMESPACES, objectId } from '../../../src/pipelines/cloudfront/layout.js';
+import { listLedger } from '../../../src/pipelines/cloudfront/ledger.js';
 import { runPipeline } from '../../../src/pipelines/cloudfront/runPipeline.js';
 import { memoryCacheStore, type MemoryCacheStore } from '../../../src/sinks/memoryCacheStore.js';
 import { BASE_TIME, event } from '../../helpers/factories.js';
@@ -31,7 +32,9 @@ describe('pipeline: bad input costs no other object its data', () => {
   const truncated = memoryObject('logs/truncated.gz', gz.subarray(0, Math.floor(gz.length / 2)));
   const overLong = memoryObject('logs/over-long.gz', gzipSync(`${lines(3)}${'x'.repeat(5000)}\n${lines(3, 3)}`));
   const empty = memoryObject('logs/empty.gz', Buffer.alloc(0));
-  const garbage = memoryObject('logs/garbage.bin', Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919) % 256).filter((b) => b !== 0x1f)));
+  const garbageBytes = Buffer.from(Array.from({ length: 3000 }, (_, i) => (i * 7919) % 256).filter((b) => b !== 0x1f));
+  const garbageLines = garbageBytes.toString('utf8').split('\n').length;
+  const garbage = memoryObject('logs/garbage.bin', garbageBytes);
   const badLines = memoryObject(
     'logs/bad-lines.gz',
     gzipSync(
@@ -60,6 +63,21 @@ describe('pipeline: bad input costs no other object its data', () => {
       expect([...store.snapshot().keys()].filter((p) => p.includes(id) && !p.startsWith(`${NAMESPACES.ledger}/`) && !p.startsWith(`${NAMESPACES.errors}/`))).toEqual([]);
       expect(await readJsonEntry(store, NAMESPACES.errors, `quarantine/${id}`)).toMatchObject({ object: `s3://test-bucket/${q.key}` });
     }
+  });
+
+  it('accounts for every line of every object: lines = events + parse errors + headers + blank', async () => {
+    // Prepare
+    const store = memoryCacheStore();
+    // Act
+    await runPipeline([good, plain, corrupt, truncated, overLong, empty, garbage, badLines], ctx(store));
+    // Assess: quarantined objects commit nothing, so they account for nothing; all others balance
+    const ledger = await listLedger(store);
+    expect(ledger).toHaveLength(8);
+    for (const entry of ledger) {
+      expect(entry.lines, entry.name).toBe(entry.events + entry.parse_errors + entry.headers + entry.blank);
+      if (entry.status === 'quarantined') expect(entry.lines).toBe(0);
+    }
+    expect(ledger.filter((e) => e.status === 'done').reduce((n, e) => n + e.lines, 0)).toBe(50 + 10 + 0 + garbageLines + 5);
   });
 
   it('leaves the aggregates exactly as if only the readable objects existed', async () => {

@@ -70,4 +70,20 @@ describe('pipeline: leases', () => {
     expect(afterExpiry.processed).toBe(1);
     expect(afterExpiry.aggregate.partial).toBeLessThan(afterExpiry.aggregate.windows);
   });
+
+  it('survives a clock jump: a worker two hours ahead takes over live leases, and duplicate work changes nothing', async () => {
+    // Prepare
+    const single = memoryCacheStore();
+    await runPipeline(objects, ctx(single));
+    const shared = memoryCacheStore();
+    // Act: b's clock jumps two hours ahead, so every lease a holds looks expired to it
+    const [a, b] = await Promise.all([
+      runPipeline(objects, ctx(shared), { lease: { owner: 'a', ttlMs: MINUTE }, concurrency: 1 }),
+      runPipeline(objects, ctx(shared), { lease: { owner: 'b', ttlMs: MINUTE, now: () => Date.now() + 2 * 60 * MINUTE }, concurrency: 1 }),
+    ]);
+    await runPipeline(objects, ctx(shared), { lease: { owner: 'a', ttlMs: MINUTE } });
+    // Assess
+    expect(a.processed + b.processed).toBeGreaterThanOrEqual(objects.length);
+    expect(aggregates(shared)).toEqual(aggregates(single));
+  });
 });
