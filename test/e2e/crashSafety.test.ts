@@ -12,11 +12,15 @@ const CLI = join(import.meta.dirname, '../../bin/letsflow.js');
 describe('e2e: crash safety of letsflow run and serve', () => {
   let dir: string;
   let clean: Map<string, string>;
+  /** How long a whole clean run takes here: kill points are drawn as fractions of it, so they land inside runs on a fast or slow machine. */
+  let runMs: number;
 
   beforeAll(async () => {
     dir = await mkdtemp(join(tmpdir(), 'letsflow-crash-'));
     await writeDemoObjects({ dir: join(dir, 'logs'), days: 0.5, requestsPerHour: 300, seed: 11 });
+    const started = performance.now();
     expect(await runCli(['run', '--source', 'logs', '--cache', 'clean'], dir)).toBe(0);
+    runMs = performance.now() - started;
     clean = await committedState(join(dir, 'clean'));
   }, 60_000);
   afterAll(() => rm(dir, { recursive: true, force: true }));
@@ -25,7 +29,8 @@ describe('e2e: crash safety of letsflow run and serve', () => {
     let attempt = 0;
     let kills = 0;
     await fc.assert(
-      fc.asyncProperty(fc.array(fc.integer({ min: 200, max: 2500 }), { minLength: 3, maxLength: 5 }), async (delays) => {
+      fc.asyncProperty(fc.array(fc.double({ min: 0.1, max: 0.9, noNaN: true }), { minLength: 3, maxLength: 5 }), async (fractions) => {
+        const delays = fractions.map((f) => Math.round(f * runMs));
         // Prepare
         const cache = `crashed-${attempt++}`;
         // Act: kill the run at each delay, then let one finish
@@ -36,13 +41,16 @@ describe('e2e: crash safety of letsflow run and serve', () => {
       }),
       { numRuns: 6, endOnFailure: true },
     );
-    expect(kills).toBeGreaterThanOrEqual(10);
+    console.info(`crash safety: ${kills} SIGKILLs landed inside runs`);
+    // A kill point can still fall after a run that happened to go faster: most must land.
+    expect(kills).toBeGreaterThanOrEqual(12);
   }, 240_000);
 
   it('serve SIGKILLed during an ingest and restarted ends byte-identical to a clean run', async () => {
     let attempt = 0;
     await fc.assert(
-      fc.asyncProperty(fc.integer({ min: 100, max: 2500 }), async (delay) => {
+      fc.asyncProperty(fc.double({ min: 0.05, max: 0.8, noNaN: true }), async (fraction) => {
+        const delay = Math.round(fraction * runMs);
         // Prepare
         const cache = `served-${attempt++}`;
         const serve = spawn(process.execPath, [CLI, 'serve', '--source', 'logs', '--cache', cache, '--port', '0', '--ingest-every', '0', '--aggregate-every', '0'], {
