@@ -1,7 +1,7 @@
-import net from 'node:net';
 import { HeadObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { CreateQueueCommand, GetQueueAttributesCommand, SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
 import type { FauxqsServer, SpyMessage } from 'fauxqs';
+import { startLoopbackFauxqs } from './loopbackFauxqs.js';
 import { testS3Client } from './s3.js';
 
 /**
@@ -95,25 +95,6 @@ export async function queueDepth(sqs: SQSClient, queueUrl: string): Promise<{ vi
   return { visible: Number(a.ApproximateNumberOfMessages ?? 0), inFlight: Number(a.ApproximateNumberOfMessagesNotVisible ?? 0) };
 }
 
-/** fauxqs listens on 0.0.0.0 whatever it is told (see globalSetup.ts): bind loopback for the duration of its start. */
-async function startLoopbackFauxqs(): Promise<FauxqsServer> {
-  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED = 'true';
-  const { startFauxqs } = await import('fauxqs');
-  const listen = net.Server.prototype.listen;
-  net.Server.prototype.listen = function (this: net.Server, ...args: unknown[]) {
-    const [first] = args;
-    if (typeof first === 'object' && first !== null && (first as net.ListenOptions).host === '0.0.0.0') {
-      args[0] = { ...(first as net.ListenOptions), host: '127.0.0.1' };
-    }
-    return (listen as (...a: unknown[]) => net.Server).apply(this, args);
-  } as typeof listen;
-  try {
-    return await startFauxqs({ port: 0, logger: false, messageSpies: { bufferSize: 1000 } });
-  } finally {
-    net.Server.prototype.listen = listen;
-  }
-}
-
 /** An SQS client for the emulator; the endpoint matters, since fauxqs's queue URLs name a host that does not resolve. */
 export function testSqsClient(endpoint: string): SQSClient {
   return new SQSClient({
@@ -124,7 +105,7 @@ export function testSqsClient(endpoint: string): SQSClient {
 }
 
 export async function startS3EventBridge(): Promise<S3EventBridge> {
-  const server = await startLoopbackFauxqs();
+  const server = await startLoopbackFauxqs({ messageSpies: { bufferSize: 1000 } });
   const endpoint = `http://127.0.0.1:${server.port}`;
   const s3 = testS3Client(endpoint);
   const sqs = testSqsClient(endpoint);
