@@ -12,12 +12,12 @@ export { s3Objects, S3ObjectsOptionsSchema } from './sources/s3Objects.js';
 export type { S3ObjectsOptions } from './sources/s3Objects.js';
 export { displayName } from './sources/sourceObject.js';
 export {
-  decodeS3Key, DEFAULT_MAX_MESSAGES, DEFAULT_WAIT_TIME_SECONDS, eventDrivenIngest, objectDispatcher, parseS3Event, parseSourceTypeMap,
-  poisonRef, redriveDlq, sourceTypeRouter, SourceTypeMapSchema, sqsS3Consumer, SqsS3ConsumerSettingsSchema, visibilityHeartbeat,
+  decodeS3Key, DEFAULT_MAX_MESSAGES, DEFAULT_WAIT_TIME_SECONDS, parseS3Event, parseSourceTypeMap,
+  redriveDlq, sourceTypeRouter, SourceTypeMapSchema, sqsS3Consumer, SqsS3ConsumerSettingsSchema, visibilityHeartbeat,
 } from './sources/sqsS3Events/index.js';
-export type {
-  EventDrivenIngest, EventDrivenIngestOptions, ObjectDispatcher, S3ObjectRef, SourceTypeMap, SourceTypeRouter, SqsS3Consumer, SqsS3ConsumerOptions,
-} from './sources/sqsS3Events/index.js';
+export type { S3ObjectRef, SourceTypeMap, SourceTypeRouter, SqsS3Consumer, SqsS3ConsumerOptions } from './sources/sqsS3Events/index.js';
+export { keyDate } from './sources/keyDate.js';
+export type { KeyDate } from './sources/keyDate.js';
 export type { ObjectIdentity, SourceObject } from './sources/sourceObject.js';
 
 /* Formats */
@@ -50,29 +50,53 @@ export { DEFAULT_PART_SIZE, s3CacheStore, S3CacheStoreOptionsSchema } from './si
 export type { S3CacheStoreOptions } from './sinks/s3CacheStore.js';
 export type { MemoryCacheStore } from './sinks/memoryCacheStore.js';
 
+/* Engine */
+export { aggregate } from './engine/aggregate.js';
+export type { AggregateOutcome } from './engine/aggregate.js';
+export { archiveCommitted } from './engine/archiveStep.js';
+export { CheckpointSchema } from './engine/checkpoint.js';
+export type { Checkpoint } from './engine/checkpoint.js';
+export { consolidateObject } from './engine/consolidateStep.js';
+export { pipelineNamespaces, stepContextFor } from './engine/definition.js';
+export type {
+  AnyPipeline, FinalityPolicy, FormatOptions, PipelineDefinition, PipelineNamespaces, PipelineOutputs, PipelineViews, ReportColumn, StepContext, TopItem,
+} from './engine/definition.js';
+export { AggregateDocSchema, LedgerEntrySchema } from './engine/documents.js';
+export type { AggregateDoc, LedgerEntry } from './engine/documents.js';
+export { eventDrivenIngest, POISON_BODY_CHARS, poisonRef } from './engine/eventDriven/eventDrivenIngest.js';
+export type { EventDrivenIngest, EventDrivenIngestOptions } from './engine/eventDriven/eventDrivenIngest.js';
+export { objectDispatcher } from './engine/eventDriven/objectDispatcher.js';
+export type { DispatcherCounts, ObjectDispatcher, ObjectDispatcherOptions, ObjectReport, SkipReason } from './engine/eventDriven/objectDispatcher.js';
+export { blockerFor, impliedFinal, watermarkOf } from './engine/finality.js';
+export type { Blocker } from './engine/finality.js';
+export { ingestObject } from './engine/ingest.js';
+export { objectId, pipelineRefs } from './engine/layout.js';
+export type { PipelineRefs } from './engine/layout.js';
+export { claimObject, releaseLease, renewLease } from './engine/leases.js';
+export type { HeldLease } from './engine/leases.js';
+export { ledgerEntriesFor, listLedger, pendingObjects } from './engine/ledger.js';
+export { listErrors, replayQuarantined } from './engine/operatorTools.js';
+export { reopenWindow } from './engine/reopenWindow.js';
+export { DEFAULT_CONCURRENCY, runPipeline } from './engine/runPipeline.js';
+export type { LeaseOptions, RunOptions, RunOutcome, RunProgress } from './engine/runPipeline.js';
+export { withTimeBounds } from './engine/timeBounds.js';
+export { readWindow, storedWindowsIn, windowsIn } from './engine/windowQueries.js';
+export type { WindowView } from './engine/windowQueries.js';
+
 /* Pipelines */
-export { aggregate } from './pipelines/cloudfront/aggregateStep.js';
-export { archiveCommitted } from './pipelines/cloudfront/archiveStep.js';
-export { claimObject, releaseLease, renewLease } from './pipelines/cloudfront/leases.js';
-export type { HeldLease } from './pipelines/cloudfront/leases.js';
-export { listErrors, replayQuarantined } from './pipelines/cloudfront/operatorTools.js';
-export { reopenWindow } from './pipelines/cloudfront/reopenWindow.js';
-export type { AggregateOutcome } from './pipelines/cloudfront/aggregateStep.js';
-export { consolidateObject } from './pipelines/cloudfront/consolidateStep.js';
-export { DEFAULT_LATENESS_MS, SUMMARY_FIELDS } from './pipelines/cloudfront/context.js';
-export type { StepContext } from './pipelines/cloudfront/context.js';
+export { cloudfrontPipeline, DEFAULT_LATENESS_MS, SUMMARY_FIELDS } from './pipelines/cloudfront/definition.js';
 export { writeDemoObjects } from './pipelines/cloudfront/demoData.js';
-export { AggregateDocSchema, LedgerEntrySchema } from './pipelines/cloudfront/documents.js';
-export type { AggregateDoc, LedgerEntry } from './pipelines/cloudfront/documents.js';
-export { ingestObject } from './pipelines/cloudfront/ingest.js';
-export { NAMESPACES, objectId } from './pipelines/cloudfront/layout.js';
-export { listLedger, pendingObjects } from './pipelines/cloudfront/ledger.js';
-export { runPipeline } from './pipelines/cloudfront/runPipeline.js';
-export type { LeaseOptions, RunOptions, RunOutcome, RunProgress } from './pipelines/cloudfront/runPipeline.js';
+export { describeTraffic } from './pipelines/cloudfront/describeTraffic.js';
+export type { TrafficView } from './pipelines/cloudfront/describeTraffic.js';
+export { NAMESPACES } from './pipelines/cloudfront/namespaces.js';
+export { trafficSummary } from './pipelines/cloudfront/trafficKind.js';
+export { emptySummary, mergeSummaries, summaryFromJson, summaryToJson } from './pipelines/cloudfront/trafficSummary.js';
+export type { TrafficSummary } from './pipelines/cloudfront/trafficSummary.js';
+export { pipelineForSourceType, pipelineNamed, pipelines, registerPipeline } from './pipelines/registry.js';
 
 /* Runtime */
-export { cloudfrontService, stepContext } from './runtime/cloudfrontService.js';
-export type { CloudFrontService, PipelineStatus } from './runtime/cloudfrontService.js';
+export { pipelineService, stepContext } from './runtime/pipelineService.js';
+export type { Listing, PipelineService, PipelineStatus } from './runtime/pipelineService.js';
 export { ConfigSchema, loadConfig } from './runtime/config.js';
 export type { Config } from './runtime/config.js';
 export { startServe } from './runtime/serve/serve.js';
@@ -80,14 +104,16 @@ export { createHandler } from './runtime/lambda/handler.js';
 export type { RunningServer } from './runtime/serve/serve.js';
 
 /* Core */
-export { CloudFrontEventSchema, MAX_ERROR_LINE_CHARS } from './core/event.js';
-export type { CloudFrontEvent, EventField, ParseErrorRecord } from './core/event.js';
-export { describeSummary } from './core/describeSummary.js';
-export type { SummaryView } from './core/describeSummary.js';
+export { CloudFrontEventSchema } from './formats/cloudfront/event.js';
+export type { CloudFrontEvent, EventField } from './formats/cloudfront/event.js';
+export { MAX_ERROR_LINE_CHARS } from './core/records.js';
+export type { ParseErrorRecord } from './core/records.js';
 export { childStarts, parseTimeKey, PERIODS, timeKey, windowEnd, windowStart } from './core/periods.js';
 export type { Period } from './core/periods.js';
-export { emptySummary, mergeAll, mergeSummaries, summarize, SummaryBuilder, summaryFromJson, summaryToJson } from './core/summary.js';
-export type { PathStats, Summary } from './core/summary.js';
+export { mergeAllOf, summarizeWith } from './core/summaryKind.js';
+export type { SummaryKind, TimedEvent } from './core/summaryKind.js';
+export { addKey, DEFAULT_KEY_BOUND, emptyTopKeys, MAX_KEY_CHARS, mergeTopKeys, topEntries, topKeysFromJson, topKeysToJson, truncateKey } from './core/topKeys.js';
+export type { KeyStats, TopKeys } from './core/topKeys.js';
 export type { Finality, WindowResult } from './core/windowResult.js';
 
 /* Errors */

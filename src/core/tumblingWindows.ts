@@ -1,6 +1,5 @@
-import type { CloudFrontEvent } from './event.js';
 import { windowEnd, windowStart, type Period } from './periods.js';
-import { emptySummary, SummaryBuilder } from './summary.js';
+import type { SummaryKind, TimedEvent } from './summaryKind.js';
 import type { WindowResult } from './windowResult.js';
 
 /**
@@ -10,41 +9,44 @@ import type { WindowResult } from './windowResult.js';
  * returned to the caller, never merged. `flush()` emits what is still open as `partial`.
  * State: one summary per open window; open windows span at most `lateness` plus one window.
  */
-export class TumblingWindows {
-  private readonly open = new Map<number, SummaryBuilder>();
-  private readonly agentCodes = new Map<string, number>();
+export class TumblingWindows<E extends TimedEvent, S> {
+  private readonly open = new Map<number, S>();
+  private readonly add_: (summary: S, event: E) => void;
   private maxEventTime = -Infinity;
   /** End of the last window emitted final; events before it are late. */
   private frontier: number | undefined;
 
   constructor(
+    private readonly kind: SummaryKind<E, S>,
     readonly period: Period,
     readonly lateness: number,
-  ) {}
+  ) {
+    this.add_ = kind.adder();
+  }
 
   /** Adds events; returns the windows this made final, and the late events. */
-  add(events: readonly CloudFrontEvent[]): { emitted: WindowResult[]; late: CloudFrontEvent[] } {
-    const late: CloudFrontEvent[] = [];
+  add(events: readonly E[]): { emitted: WindowResult<S>[]; late: E[] } {
+    const late: E[] = [];
     for (const event of events) {
       const start = windowStart(this.period, event.timestamp);
       if (this.frontier !== undefined && start < this.frontier) {
         late.push(event);
         continue;
       }
-      let builder = this.open.get(start);
-      if (!builder) {
-        builder = new SummaryBuilder(this.agentCodes);
-        this.open.set(start, builder);
+      let summary = this.open.get(start);
+      if (summary === undefined) {
+        summary = this.kind.empty();
+        this.open.set(start, summary);
       }
-      builder.add(event);
+      this.add_(summary, event);
       if (event.timestamp > this.maxEventTime) this.maxEventTime = event.timestamp;
     }
     return { emitted: this.emitUpTo(this.maxEventTime - this.lateness), late };
   }
 
   /** Emits every open window, and the empty ones between them, as `partial`; the state is then empty. */
-  flush(): WindowResult[] {
-    const emitted: WindowResult[] = [];
+  flush(): WindowResult<S>[] {
+    const emitted: WindowResult<S>[] = [];
     if (this.open.size > 0) {
       const last = Math.max(...this.open.keys());
       for (let s = this.firstPending(); s <= last; s = windowEnd(this.period, s)) emitted.push(this.take(s, 'partial'));
@@ -53,8 +55,8 @@ export class TumblingWindows {
     return emitted;
   }
 
-  private emitUpTo(watermark: number): WindowResult[] {
-    const emitted: WindowResult[] = [];
+  private emitUpTo(watermark: number): WindowResult<S>[] {
+    const emitted: WindowResult<S>[] = [];
     if (this.open.size === 0 && this.frontier === undefined) return emitted;
     for (let s = this.firstPending(); windowEnd(this.period, s) <= watermark; s = windowEnd(this.period, s)) {
       emitted.push(this.take(s, 'final'));
@@ -67,9 +69,9 @@ export class TumblingWindows {
     return this.frontier ?? Math.min(...this.open.keys());
   }
 
-  private take(start: number, status: WindowResult['status']): WindowResult {
-    const builder = this.open.get(start);
+  private take(start: number, status: WindowResult<S>['status']): WindowResult<S> {
+    const summary = this.open.get(start);
     this.open.delete(start);
-    return { period: this.period, start, status, summary: builder?.summary ?? emptySummary() };
+    return { period: this.period, start, status, summary: summary ?? this.kind.empty() };
   }
 }

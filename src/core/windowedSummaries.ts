@@ -1,41 +1,45 @@
-import type { CloudFrontEvent } from './event.js';
 import { windowStart, type Period } from './periods.js';
-import { SummaryBuilder, type Summary } from './summary.js';
+import type { SummaryKind, TimedEvent } from './summaryKind.js';
 
 /**
  * Groups events by the window of `period` their timestamp falls in, one summary per window.
- * This is an object's consolidation: it holds one builder per window the object touches
- * (a Firehose object spans a few minutes, so a handful), and the user-agent memo is shared.
+ * This is an object's consolidation: it holds one summary per window the object touches
+ * (a Firehose object spans a few minutes, so a handful), and one adder serves them all.
  */
-export class WindowedSummaries {
-  private readonly builders = new Map<number, SummaryBuilder>();
-  private readonly agentCodes = new Map<string, number>();
+export class WindowedSummaries<E extends TimedEvent, S> {
+  private readonly summaries = new Map<number, S>();
+  private readonly add_: (summary: S, event: E) => void;
   private lastStart = Number.NaN;
-  private lastBuilder: SummaryBuilder | undefined;
+  private last: S | undefined;
 
-  constructor(readonly period: Period = '30min') {}
-
-  add(event: CloudFrontEvent): void {
-    const start = windowStart(this.period, event.timestamp);
-    // Consecutive events nearly always share a window: skip the map lookup for them.
-    if (start !== this.lastStart || this.lastBuilder === undefined) {
-      let builder = this.builders.get(start);
-      if (!builder) {
-        builder = new SummaryBuilder(this.agentCodes);
-        this.builders.set(start, builder);
-      }
-      this.lastStart = start;
-      this.lastBuilder = builder;
-    }
-    this.lastBuilder.add(event);
+  constructor(
+    private readonly kind: SummaryKind<E, S>,
+    readonly period: Period = '30min',
+  ) {
+    this.add_ = kind.adder();
   }
 
-  addAll(events: readonly CloudFrontEvent[]): void {
+  add(event: E): void {
+    const start = windowStart(this.period, event.timestamp);
+    // Consecutive events nearly always share a window: skip the map lookup for them.
+    if (start !== this.lastStart || this.last === undefined) {
+      let summary = this.summaries.get(start);
+      if (summary === undefined) {
+        summary = this.kind.empty();
+        this.summaries.set(start, summary);
+      }
+      this.lastStart = start;
+      this.last = summary;
+    }
+    this.add_(this.last, event);
+  }
+
+  addAll(events: readonly E[]): void {
     for (let i = 0; i < events.length; i++) this.add(events[i]!);
   }
 
   /** Window starts with their summaries, in time order. */
-  entries(): [number, Summary][] {
-    return [...this.builders.entries()].sort(([a], [b]) => a - b).map(([start, b]) => [start, b.summary]);
+  entries(): [number, S][] {
+    return [...this.summaries.entries()].sort(([a], [b]) => a - b);
   }
 }

@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigError, LetsflowError } from '../core/errors.js';
-import type { CloudFrontEvent } from '../core/event.js';
-import { errorRecorder } from './cloudfront/errorRecorder.js';
+import type { CloudFrontEvent } from './cloudfront/event.js';
+import { errorRecorder } from './errorRecorder.js';
 import { cloudfrontFields } from './cloudfrontFields.js';
 import { DEFAULT_FIELD_LIST, FIELD_LIST_PRESETS } from './fieldLists.js';
 import type { LogFormat, ObjectParser, ParserContext } from './logFormat.js';
@@ -50,7 +50,7 @@ export type CloudFrontRealtimeOptions = z.input<typeof CloudFrontRealtimeOptions
  * @returns the log format
  * @see cloudfrontStandard
  */
-export function cloudfrontRealtime(options: CloudFrontRealtimeOptions = {}): LogFormat {
+export function cloudfrontRealtime(options: CloudFrontRealtimeOptions = {}): LogFormat<CloudFrontEvent> {
   const parsed = CloudFrontRealtimeOptionsSchema.safeParse(options);
   if (!parsed.success) throw new ConfigError(`cloudfrontRealtime options are invalid: ${z.prettifyError(parsed.error)}`);
   const { keepClientIp } = parsed.data;
@@ -58,7 +58,7 @@ export function cloudfrontRealtime(options: CloudFrontRealtimeOptions = {}): Log
 
   return {
     name: 'cloudfront-realtime',
-    createParser(context: ParserContext): ObjectParser {
+    createParser(context: ParserContext): ObjectParser<CloudFrontEvent> {
       const plan = cloudfrontFields('realtime', names, { keepClientIp, select: context.select });
       const { tally } = context;
       const reject = errorRecorder(context);

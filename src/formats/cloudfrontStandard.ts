@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigError, LetsflowError } from '../core/errors.js';
-import type { CloudFrontEvent } from '../core/event.js';
-import { errorRecorder } from './cloudfront/errorRecorder.js';
+import type { CloudFrontEvent } from './cloudfront/event.js';
+import { errorRecorder } from './errorRecorder.js';
 import { cloudfrontFields, type FieldPlan } from './cloudfrontFields.js';
 import type { LogFormat, ObjectParser, ParserContext } from './logFormat.js';
 
@@ -53,14 +53,14 @@ const LEGACY_LABEL = 'legacy 33-field default, no #Fields header seen';
  * @returns the log format
  * @see cloudfrontRealtime
  */
-export function cloudfrontStandard(options: CloudFrontStandardOptions = {}): LogFormat {
+export function cloudfrontStandard(options: CloudFrontStandardOptions = {}): LogFormat<CloudFrontEvent> {
   const parsed = CloudFrontStandardOptionsSchema.safeParse(options);
   if (!parsed.success) throw new ConfigError(`cloudfrontStandard options are invalid: ${z.prettifyError(parsed.error)}`);
   const { keepClientIp } = parsed.data;
 
   return {
     name: 'cloudfront-standard',
-    createParser(context: ParserContext): ObjectParser {
+    createParser(context: ParserContext): ObjectParser<CloudFrontEvent> {
       const { tally, select } = context;
       const reject = errorRecorder(context);
       let plan: FieldPlan = cloudfrontFields('standard', LEGACY_FIELDS, { keepClientIp, select });

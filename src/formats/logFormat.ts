@@ -1,4 +1,4 @@
-import type { CloudFrontEvent, EventField, ParseErrorRecord } from '../core/event.js';
+import type { ParseErrorRecord } from '../core/records.js';
 
 /**
  * What a parser counts while it reads one object. Every line lands in exactly one bucket:
@@ -18,7 +18,7 @@ export interface ParserContext {
   readonly object: string;
   readonly tally: ParseTally;
   /** Parse only these fields (plus `timestamp`); all configured fields when absent. */
-  readonly select?: ReadonlySet<EventField>;
+  readonly select?: ReadonlySet<string>;
   /** Bound on `tally.errorRecords`; further errors are only counted. */
   readonly maxErrorRecords?: number;
 }
@@ -28,12 +28,12 @@ export interface ParserContext {
  * was a header, a comment, blank, or bad — the tally says which, and a bad line leaves an
  * error record. Stateful only where the format is (a standard log's `#Fields:` header).
  */
-export type ObjectParser = (line: string, lineNumber: number) => CloudFrontEvent | undefined;
+export type ObjectParser<E> = (line: string, lineNumber: number) => E | undefined;
 
-/** A log format: a factory of per-object parsers. */
-export interface LogFormat {
+/** A log format: a factory of per-object parsers of events of type `E`. */
+export interface LogFormat<E> {
   readonly name: string;
-  createParser(context: ParserContext): ObjectParser;
+  createParser(context: ParserContext): ObjectParser<E>;
 }
 
 export const DEFAULT_MAX_ERROR_RECORDS = 1000;

@@ -1,14 +1,13 @@
 import type { OperatorFunction } from 'rxjs';
-import type { CloudFrontEvent } from '../core/event.js';
 import type { Period } from '../core/periods.js';
-import type { Summary } from '../core/summary.js';
+import type { SummaryKind, TimedEvent } from '../core/summaryKind.js';
 import { WindowedSummaries } from '../core/windowedSummaries.js';
 import { operate } from './internal/operate.js';
 
 /** One object's contribution to one window. */
-export interface WindowPartial {
+export interface WindowPartial<S> {
   readonly start: number;
-  readonly summary: Summary;
+  readonly summary: S;
 }
 
 /**
@@ -21,16 +20,17 @@ export interface WindowPartial {
  *
  * @example
  * ```ts
- * import { consolidate } from 'letsflow';
- * events$.pipe(consolidate()).subscribe((p) => console.log(p.start, p.summary.requests));
+ * import { consolidate, trafficSummary } from 'letsflow';
+ * events$.pipe(consolidate(trafficSummary)).subscribe((p) => console.log(p.start, p.summary.requests));
  * ```
+ * @param kind the summary kind
  * @param period window length; default `30min`
  * @returns an operator from event batches to per-window partials
  * @see windowTumbling
  */
-export function consolidate(period: Period = '30min'): OperatorFunction<readonly CloudFrontEvent[], WindowPartial> {
+export function consolidate<E extends TimedEvent, S>(kind: SummaryKind<E, S>, period: Period = '30min'): OperatorFunction<readonly E[], WindowPartial<S>> {
   return operate((subscriber) => {
-    let windows: WindowedSummaries | undefined = new WindowedSummaries(period);
+    let windows: WindowedSummaries<E, S> | undefined = new WindowedSummaries(kind, period);
     return {
       next(events) {
         windows!.addAll(events);

@@ -1,5 +1,4 @@
 import type { OperatorFunction } from 'rxjs';
-import type { CloudFrontEvent } from '../core/event.js';
 import type { LogFormat, ParserContext } from '../formats/logFormat.js';
 import type { LineBatch } from '../sources/readLines.js';
 import { operate } from './internal/operate.js';
@@ -25,12 +24,12 @@ import { operate } from './internal/operate.js';
  * @returns an operator from line batches to event batches
  * @see consolidate
  */
-export function parse(format: LogFormat, context: ParserContext): OperatorFunction<LineBatch, CloudFrontEvent[]> {
+export function parse<E>(format: LogFormat<E>, context: ParserContext): OperatorFunction<LineBatch, E[]> {
   return operate((subscriber) => {
     const parseLine = format.createParser(context);
     return {
       next({ firstLine, lines }) {
-        const events: CloudFrontEvent[] = [];
+        const events: E[] = [];
         for (let i = 0; i < lines.length; i++) {
           const event = parseLine(lines[i]!, firstLine + i);
           if (event !== undefined) events.push(event);

@@ -1,5 +1,6 @@
 import type { OperatorFunction } from 'rxjs';
 import { RollupState } from '../core/rollupState.js';
+import type { SummaryKind } from '../core/summaryKind.js';
 import type { WindowResult } from '../core/windowResult.js';
 import { operate } from './internal/operate.js';
 
@@ -13,16 +14,17 @@ import { operate } from './internal/operate.js';
  *
  * @example
  * ```ts
- * import { rollup, windowTumbling } from 'letsflow';
- * events$.pipe(windowTumbling({ lateness: 600_000 }), rollup())
+ * import { rollup, trafficSummary, windowTumbling } from 'letsflow';
+ * events$.pipe(windowTumbling({ kind: trafficSummary, lateness: 600_000 }), rollup(trafficSummary))
  *   .subscribe((w) => console.log(w.period, w.start, w.status));
  * ```
+ * @param kind the summary kind, whose merge builds each parent
  * @returns an operator from 30-minute windows to windows of every period
  * @see windowTumbling
  */
-export function rollup(): OperatorFunction<WindowResult, WindowResult> {
+export function rollup<S>(kind: SummaryKind<never, S>): OperatorFunction<WindowResult<S>, WindowResult<S>> {
   return operate((subscriber) => {
-    let state: RollupState | undefined = new RollupState();
+    let state: RollupState<S> | undefined = new RollupState(kind);
     return {
       next(window) {
         if (window.period !== '30min') throw new TypeError(`rollup: expected 30min windows, got ${window.period}`);

@@ -1,17 +1,19 @@
 import type { OperatorFunction } from 'rxjs';
-import type { CloudFrontEvent } from '../core/event.js';
 import type { Period } from '../core/periods.js';
+import type { SummaryKind, TimedEvent } from '../core/summaryKind.js';
 import { TumblingWindows } from '../core/tumblingWindows.js';
 import type { WindowResult } from '../core/windowResult.js';
 import { operate } from './internal/operate.js';
 
-export interface WindowTumblingOptions {
+export interface WindowTumblingOptions<E, S> {
+  /** What each window's summary is. */
+  readonly kind: SummaryKind<E, S>;
   /** Window length; default `30min`. */
   readonly period?: Period;
   /** How far behind the newest event a window may still receive events, in ms. */
   readonly lateness: number;
   /** Receives each event that arrived after its window was emitted final (never merged). */
-  readonly onLate?: (event: CloudFrontEvent) => void;
+  readonly onLate?: (event: E) => void;
 }
 
 /**
@@ -24,21 +26,21 @@ export interface WindowTumblingOptions {
  *
  * @example
  * ```ts
- * import { windowTumbling } from 'letsflow';
- * events$.pipe(windowTumbling({ lateness: 10 * 60_000 }))
+ * import { trafficSummary, windowTumbling } from 'letsflow';
+ * events$.pipe(windowTumbling({ kind: trafficSummary, lateness: 10 * 60_000 }))
  *   .subscribe((w) => console.log(w.start, w.status, w.summary.requests));
  * ```
- * @param options period, lateness and the late-event hook
+ * @param options summary kind, period, lateness and the late-event hook
  * @returns an operator from event batches to window results
  * @see rollup
  */
-export function windowTumbling(options: WindowTumblingOptions): OperatorFunction<readonly CloudFrontEvent[], WindowResult> {
+export function windowTumbling<E extends TimedEvent, S>(options: WindowTumblingOptions<E, S>): OperatorFunction<readonly E[], WindowResult<S>> {
   if (!Number.isFinite(options.lateness) || options.lateness < 0) {
     throw new RangeError(`windowTumbling: lateness must be a non-negative number of ms, got ${options.lateness}`);
   }
   const period = options.period ?? '30min';
   return operate((subscriber) => {
-    let windows: TumblingWindows | undefined = new TumblingWindows(period, options.lateness);
+    let windows: TumblingWindows<E, S> | undefined = new TumblingWindows(options.kind, period, options.lateness);
     return {
       next(events) {
         const { emitted, late } = windows!.add(events);

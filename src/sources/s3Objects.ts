@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { ConfigError } from '../core/errors.js';
 import { s3Failure } from './s3Client.js';
 import { DEFAULT_READ_RETRIES, DEFAULT_RETRY_BASE_MS, MAX_RETRY_MS, s3Object, type S3ArchiveMode } from './s3Object.js';
+import { keyDate } from './keyDate.js';
 import type { SourceObject } from './sourceObject.js';
 
 
@@ -39,21 +40,11 @@ export interface S3ObjectsOptions {
   readonly retryBaseMs?: number;
   /** What the archive step does with a committed object; no `archive()` without it. */
   readonly archive?: S3ArchiveMode;
-}
-
-// Firehose's default prefix (`YYYY/MM/DD/HH/`, UTC) and its Hive-style custom form.
-const FIREHOSE_HOUR = /(?:^|\/)(\d{4})\/(\d{2})\/(\d{2})\/(\d{2})\//;
-const HIVE_DATE = /(?:^|\/)year=(\d{4})\/month=(\d{2})\/day=(\d{2})\/(?:hour=(\d{2})\/)?/;
-
-/** The start of the hour (or day) a Firehose-style key is dated with, epoch ms; `undefined` when it has no valid date. */
-function keyArrival(key: string): number | undefined {
-  const match = FIREHOSE_HOUR.exec(key) ?? HIVE_DATE.exec(key);
-  if (match === null) return undefined;
-  const [year, month, day, hour] = match.slice(1, 5).map((part) => (part === undefined ? 0 : Number(part))) as [number, number, number, number];
-  const time = Date.UTC(year, month - 1, day, hour);
-  const date = new Date(time);
-  const valid = date.getUTCFullYear() === year && date.getUTCMonth() === month - 1 && date.getUTCDate() === day && hour < 24;
-  return valid ? time : undefined;
+  /**
+   * Receives each object listed but left out by `since`/`until`: a bounded backfill must know
+   * them, since an object dated just outside can still hold events for windows inside.
+   */
+  readonly onOutside?: (object: SourceObject) => void;
 }
 
 /**
@@ -63,7 +54,7 @@ function keyArrival(key: string): number | undefined {
  * Pages through ListObjectsV2 (folder markers, keys ending in `/`, are skipped). `since`/`until`
  * bound a backfill by arrival time: the date in the key when it has a Firehose date
  * (`YYYY/MM/DD/HH/` or `year=YYYY/month=MM/day=DD/(hour=HH/)`; UTC, the start of that hour or
- * day counts), else LastModified. A key's date is when Firehose delivered the object, never the
+ * day counts) or a CloudFront standard log's file-name hour, else LastModified. A key's date is when Firehose delivered the object, never the
  * time of the events inside it, so a window's events may sit in objects dated up to the
  * buffering interval (and any lateness) later. `since` is inclusive and `until` exclusive, so
  * adjacent ranges split the objects exactly. `open()` streams GetObject with back-pressure; if the
@@ -89,7 +80,7 @@ function keyArrival(key: string): number | undefined {
  * @see localObjects
  */
 export async function s3Objects(options: S3ObjectsOptions): Promise<SourceObject[]> {
-  const { client, archive, ...rest } = options;
+  const { client, archive, onOutside, ...rest } = options;
   const parsed = S3ObjectsOptionsSchema.safeParse(rest);
   if (!parsed.success) throw new ConfigError(`s3Objects: invalid options: ${z.prettifyError(parsed.error)}`);
   if (typeof client?.send !== 'function') throw new ConfigError('s3Objects: client must be an S3Client');
@@ -104,9 +95,10 @@ export async function s3Objects(options: S3ObjectsOptions): Promise<SourceObject
         const { Key: key, ETag: quoted, Size: size, LastModified: lastModified } = listed;
         if (key === undefined || quoted === undefined || key.endsWith('/')) continue;
         const arrivedAt = lastModified?.getTime() ?? 0;
-        const arrival = keyArrival(key) ?? arrivedAt;
-        if (arrival < since || arrival >= until) continue;
-        objects.push(s3Object({ client, bucket, key, etag: quoted, size: size ?? 0, arrivedAt, readRetries, retryBaseMs, ...(archive && { archive }) }));
+        const arrival = keyDate(key)?.start ?? arrivedAt;
+        const object = s3Object({ client, bucket, key, etag: quoted, size: size ?? 0, arrivedAt, readRetries, retryBaseMs, ...(archive && { archive }) });
+        if (arrival < since || arrival >= until) onOutside?.(object);
+        else objects.push(object);
       }
     }
   } catch (error) {

@@ -1,4 +1,4 @@
-import type { CloudFrontEvent, EventField } from '../../core/event.js';
+import type { CloudFrontEvent, EventField } from './event.js';
 import { fail } from './fail.js';
 import { REALTIME, STANDARD } from './fieldTable.js';
 import { selectiveSplitter, wholeSplitter } from './lineSplitters.js';
@@ -11,7 +11,7 @@ export type CloudFrontLogKind = 'realtime' | 'standard';
 export interface FieldPlanOptions {
   readonly keepClientIp: boolean;
   /** Read only these event fields (plus `timestamp`); every field, and unknown ones into `extra`, when absent. */
-  readonly select?: ReadonlySet<EventField> | undefined;
+  readonly select?: ReadonlySet<string> | undefined;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { EventField } from '../../core/event.js';
+import type { EventField } from './event.js';
 import { epochMillis, epochSeconds, utcDate, utcTime } from './timeConverters.js';
 import { asLogged, httpStatus, pathBeforeQuery, queryAfterPath, seconds, text, userAgent, wholeNumber, type FieldConverter } from './valueConverters.js';
 

@@ -2,13 +2,13 @@ import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { isPeriod, parseTimeKey, type Period } from '../../core/periods.js';
 import { ConfigError } from '../../core/errors.js';
-import { listLedger } from '../../pipelines/cloudfront/ledger.js';
-import { listErrors, replayQuarantined } from '../../pipelines/cloudfront/operatorTools.js';
-import { reopenWindow } from '../../pipelines/cloudfront/reopenWindow.js';
+import { listLedger } from '../../engine/ledger.js';
+import { listErrors, replayQuarantined } from '../../engine/operatorTools.js';
+import { reopenWindow } from '../../engine/reopenWindow.js';
+import type { RunOutcome } from '../../engine/runPipeline.js';
 import { writeDemoObjects } from '../../pipelines/cloudfront/demoData.js';
-import { NAMESPACES } from '../../pipelines/cloudfront/layout.js';
-import type { RunOutcome } from '../../pipelines/cloudfront/runPipeline.js';
-import { cacheStoreFor, cloudfrontService } from '../cloudfrontService.js';
+import { pipelineNamed } from '../../pipelines/registry.js';
+import { cacheStoreFor, pipelineService } from '../pipelineService.js';
 import { sqsClientFor, startServe } from '../serve/serve.js';
 import { redriveDlq } from '../../sources/sqsS3Events/redriveDlq.js';
 import { loadConfig } from '../config.js';
@@ -45,7 +45,7 @@ function summarizeRun(outcome: RunOutcome, seconds: number): number {
   return outcome.failed.length > 0 ? 1 : outcome.quarantined.length > 0 ? 3 : 0;
 }
 
-const service = async (input: CommandInput) => cloudfrontService(await loadConfig(input.flags, process.env, input.configFile));
+const service = async (input: CommandInput) => pipelineService(await loadConfig(input.flags, process.env, input.configFile));
 
 const run: Command = async (input) => {
   const steps = await service(input);
@@ -84,8 +84,9 @@ const archive: Command = async (input) => {
 const report: Command = async (input) => {
   const config = await loadConfig(input.flags, process.env, input.configFile);
   const store = cacheStoreFor(config);
-  const lateEvents = (await store.list(NAMESPACES.late, 'json')).length;
-  out(renderReport(await loadAggregates(store, input.period), { period: input.period, top: input.top, ...(lateEvents > 0 && { lateEvents }) }));
+  const pipeline = pipelineNamed(config.pipeline);
+  const lateEvents = (await store.list(pipeline.namespaces.late, 'json')).length;
+  out(renderReport(pipeline, await loadAggregates(store, pipeline, input.period), { period: input.period, top: input.top, ...(lateEvents > 0 && { lateEvents }) }));
   return 0;
 };
 
@@ -134,7 +135,8 @@ const serve: Command = async (input) => {
 
 const errors: Command = async (input) => {
   const { ctx } = await service(input);
-  const found = await listErrors(ctx.store, await listLedger(ctx.store), input.filter);
+  const ns = ctx.pipeline.namespaces;
+  const found = await listErrors(ctx.store, ns, await listLedger(ctx.store, ns), input.filter);
   out(`${found.quarantined.length} quarantined objects\n`);
   for (const q of found.quarantined) out(`  ${escapeForTerminal(q.object)}  [${q.code}]  ${escapeForTerminal(q.message)}\n`);
   out(`${found.totalBadLines} bad lines${found.lines.length < found.totalBadLines ? ` (first ${found.lines.length} kept)` : ''}\n`);
@@ -152,8 +154,9 @@ const replay: Command = async (input) => {
     const moved = await redriveDlq({ sqs: sqsClientFor(config), dlqUrl: config.sqsDlqUrl, queueUrl: config.sqsQueueUrl });
     out(`replay: ${moved} dead-lettered messages sent back to ${config.sqsQueueUrl}\n`);
   }
-  const { ctx } = cloudfrontService(config);
-  const replayed = await replayQuarantined(ctx.store, await listLedger(ctx.store), input.filter);
+  const { ctx } = pipelineService(config);
+  const ns = ctx.pipeline.namespaces;
+  const replayed = await replayQuarantined(ctx.store, ns, await listLedger(ctx.store, ns), input.filter);
   out(`replay: ${replayed.length} quarantined objects are pending again; \`letsflow run\` processes them\n`);
   for (const name of replayed) out(`  ${escapeForTerminal(name)}\n`);
   return 0;

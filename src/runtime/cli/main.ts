@@ -3,7 +3,7 @@ import { LetsflowError } from '../../core/errors.js';
 import { isPeriod } from '../../core/periods.js';
 import { commands, type CommandName } from './commands.js';
 
-const USAGE = `letsflow — CloudFront logs into 30-minute, hourly, daily and monthly traffic aggregates
+const USAGE = `letsflow — log objects into 30-minute, hourly, daily and monthly aggregates (CloudFront traffic by default)
 
 Usage: letsflow <command> [options]
 
@@ -35,10 +35,15 @@ Options (flags override LETSFLOW_* environment variables, which override letsflo
   --since T --until T bound a backfill by arrival time (ISO; S3: the key's Firehose date)
   --lease / --no-lease  claim objects so several workers share a source [on for S3]
   --lease-ttl S       seconds a claim lasts without renewal [300]
-  --format F          cloudfront-realtime | cloudfront-standard   [cloudfront-realtime]
+  --pipeline NAME     the pipeline to run (cloudfront, or one registered in code) [cloudfront]
+  --format F          source type, one of the pipeline's: cloudfront-realtime | cloudfront-standard
+                                                              [the pipeline's first]
   --fields F          real-time field list: preset (aws-canonical, sgraph-27, sgraph-live-26)
                       or comma-separated field names              [sgraph-27]
   --lateness MIN      minutes events may arrive late              [15]
+  --idle MIN          minutes a silent source holds finality back [1440]
+  --clock-skew MIN    events dated later than now + this are errors [5]
+  --horizon DAYS      events older than this are errors           [none]
   --no-raw            do not store raw events (faster; consolidate cannot re-run later)
   --config FILE       config file                                 [letsflow.config.json]
   report:  --period 30min|hourly|daily|monthly [daily]   --top N [10]
@@ -74,7 +79,11 @@ export async function main(argv: string[]): Promise<number> {
         lease: { type: 'boolean' },
         'no-lease': { type: 'boolean' },
         'lease-ttl': { type: 'string' },
+        pipeline: { type: 'string' },
         format: { type: 'string' },
+        idle: { type: 'string' },
+        'clock-skew': { type: 'string' },
+        horizon: { type: 'string' },
         fields: { type: 'string' },
         lateness: { type: 'string' },
         'no-raw': { type: 'boolean' },
@@ -127,7 +136,11 @@ export async function main(argv: string[]): Promise<number> {
   if (values.lease) flags.lease = true;
   if (values['no-lease']) flags.lease = false;
   if (values['lease-ttl'] !== undefined) flags.leaseTtlSeconds = Number(values['lease-ttl']);
+  if (values.pipeline !== undefined) flags.pipeline = values.pipeline;
   if (values.format !== undefined) flags.format = values.format;
+  if (values.idle !== undefined) flags.idleMinutes = Number(values.idle);
+  if (values['clock-skew'] !== undefined) flags.clockSkewMinutes = Number(values['clock-skew']);
+  if (values.horizon !== undefined) flags.horizonDays = Number(values.horizon);
   if (values.fields !== undefined) flags.fields = values.fields.includes(',') ? values.fields.split(',').map((f) => f.trim()) : values.fields;
   if (values.lateness !== undefined) flags.latenessMinutes = Number(values.lateness);
   if (values['no-raw']) flags.keepRaw = false;

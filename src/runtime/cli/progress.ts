@@ -1,5 +1,5 @@
-import type { RunProgress } from '../../pipelines/cloudfront/runPipeline.js';
-import { formatBytes } from './report.js';
+import type { RunProgress } from '../../engine/runPipeline.js';
+import { formatBytes } from '../../core/humanize.js';
 
 /**
  * Progress of a long run on stderr: one line rewritten in place on a terminal, a line every

@@ -1,19 +1,14 @@
+import { formatBytes, formatCount } from '../../core/humanize.js';
 import type { Period } from '../../core/periods.js';
+import { mergeAllOf } from '../../core/summaryKind.js';
+import type { PipelineOutputs } from '../../engine/definition.js';
+import type { AggregateDoc } from '../../engine/documents.js';
+import { storedWindowsIn } from '../../engine/windowQueries.js';
 import type { CacheStore } from '../../sinks/cacheStore.js';
-import { AggregateDocSchema, readJson, type AggregateDoc } from '../../pipelines/cloudfront/documents.js';
-import { NAMESPACES } from '../../pipelines/cloudfront/layout.js';
-import { describeSummary } from '../../core/describeSummary.js';
-import { mergeAll, summaryFromJson } from '../../core/summary.js';
 
-/** The stored aggregates of one period, oldest first. */
-export async function loadAggregates(store: CacheStore, period: Period): Promise<AggregateDoc[]> {
-  const keys = await store.list(NAMESPACES.aggregate, 'json', `${period}/`);
-  const docs: AggregateDoc[] = [];
-  for (const key of keys) {
-    const doc = await readJson(store, { namespace: NAMESPACES.aggregate, key, fileType: 'json' }, AggregateDocSchema);
-    if (doc) docs.push(doc);
-  }
-  return docs;
+/** The stored aggregates of one period, oldest first: the windows with data (empty ones are never stored). */
+export async function loadAggregates(store: CacheStore, pipeline: PipelineOutputs<unknown>, period: Period): Promise<AggregateDoc[]> {
+  return storedWindowsIn(store, pipeline, period, -Infinity, Infinity);
 }
 
 /** Log content can hold terminal control sequences; show them as escapes, never run them. */
@@ -22,59 +17,34 @@ export function escapeForTerminal(text: string): string {
   return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
 }
 
-const number = (n: number): string => n.toLocaleString('en-US');
-
-export function formatBytes(n: number): string {
-  const units = ['B', 'KB', 'MB', 'GB', 'TB'];
-  let value = n;
-  let unit = 0;
-  while (value >= 1000 && unit < units.length - 1) {
-    value /= 1000;
-    unit++;
-  }
-  return `${unit === 0 ? value : value.toFixed(1)} ${units[unit]}`;
-}
-
 /**
- * A readable table of windows: requests, bytes, status classes, cache hit rate, p95 time
- * taken, the top path and finality; then the top paths over all of them.
+ * A readable table of windows — the pipeline's columns and finality per window — then the
+ * total and the top keys over all of them.
  */
-export function renderReport(docs: readonly AggregateDoc[], options: { period: Period; top: number; lateEvents?: number }): string {
+export function renderReport<S>(pipeline: PipelineOutputs<S>, docs: readonly AggregateDoc[], options: { period: Period; top: number; lateEvents?: number }): string {
   if (docs.length === 0) return `No ${options.period} aggregates yet: run \`letsflow run\` first.\n`;
-  const header = [options.period, 'status', 'requests', 'bytes', '2xx', '3xx', '4xx', '5xx', 'hit %', 'p95 ms', 'top path'];
-  const rows = docs.map((doc) => {
-    const view = describeSummary(summaryFromJson(doc.summary));
-    const p95 = view.time_taken.p95;
-    return [
-      doc.time_key,
-      doc.status,
-      number(view.total_requests),
-      formatBytes(view.total_bytes),
-      number(view.status_breakdown['2xx']),
-      number(view.status_breakdown['3xx']),
-      number(view.status_breakdown['4xx']),
-      number(view.status_breakdown['5xx']),
-      view.cache_hit_rate.toFixed(1),
-      p95 === null ? '-' : String(Math.round(p95 * 1000)),
-      escapeForTerminal(view.top_paths[0]?.path ?? '-'),
-    ];
-  });
+  const { columns, total, top } = pipeline.views;
+  const summaries = docs.map((d) => pipeline.summary.fromJson(d.summary));
+  const header = [options.period, 'status', ...columns.map((c) => c.header)];
+  const rows = docs.map((doc, i) => [doc.time_key, doc.status, ...columns.map((c) => escapeForTerminal(c.value(summaries[i]!)))]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
-  const numeric = new Set([2, 3, 4, 5, 6, 7, 8, 9]);
+  const numeric = new Set(columns.flatMap((c, i) => (c.numeric ? [i + 2] : [])));
   const line = (cells: string[]): string =>
     cells.map((c, i) => (numeric.has(i) ? c.padStart(widths[i]!) : c.padEnd(widths[i]!))).join('  ').trimEnd();
 
-  const total = describeSummary(mergeAll(docs.map((d) => summaryFromJson(d.summary))));
+  const merged = mergeAllOf(pipeline.summary, summaries);
   const final = docs.filter((d) => d.status === 'final').length;
   const out = [line(header), line(widths.map((w) => '-'.repeat(w))), ...rows.map(line), ''];
-  out.push(
-    `${docs.length} ${options.period} windows (${final} final, ${docs.length - final} partial): ${number(total.total_requests)} requests, ` +
-      `${formatBytes(total.total_bytes)}, ${total.cache_hit_rate.toFixed(1)}% cache hits, ~${number(total.unique_agents)} user agents`,
-  );
-  if (options.lateEvents) out.push(`${number(options.lateEvents)} late events recorded in sa-late-events (not merged into final windows)`);
-  out.push('', `Top ${options.top} paths`);
-  const top = total.top_paths.slice(0, options.top);
-  const pathWidth = Math.max(...top.map((p) => escapeForTerminal(p.path).length), 4);
-  for (const p of top) out.push(`  ${escapeForTerminal(p.path).padEnd(pathWidth)}  ${number(p.count).padStart(10)}  ${formatBytes(p.bytes).padStart(9)}`);
+  out.push(`${docs.length} ${options.period} windows (${final} final, ${docs.length - final} partial): ${total(merged)}`);
+  if (options.lateEvents) out.push(`${formatCount(options.lateEvents)} late events recorded in ${pipeline.namespaces.late} (not merged into final windows)`);
+  if (top) {
+    out.push('', `Top ${options.top} ${top.label}`);
+    const items = top.items(merged, options.top);
+    const keyWidth = Math.max(...items.map((p) => escapeForTerminal(p.key).length), 4);
+    for (const p of items) {
+      const bytes = p.bytes === undefined ? '' : `  ${formatBytes(p.bytes).padStart(9)}`;
+      out.push(`  ${escapeForTerminal(p.key).padEnd(keyWidth)}  ${formatCount(p.count).padStart(10)}${bytes}`);
+    }
+  }
   return `${out.join('\n')}\n`;
 }

@@ -1,18 +1,19 @@
 import { timingSafeEqual } from 'node:crypto';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
-import { describeSummary } from '../../core/describeSummary.js';
 import { InvalidKeyError, LetsflowError } from '../../core/errors.js';
 import { parseTimeKey, PERIODS, type Period } from '../../core/periods.js';
-import { mergeAll, summaryFromJson } from '../../core/summary.js';
-import { AggregateDocSchema, readJson } from '../../pipelines/cloudfront/documents.js';
-import { NAMESPACES, refs } from '../../pipelines/cloudfront/layout.js';
+import { mergeAllOf } from '../../core/summaryKind.js';
+import type { AnyPipeline } from '../../engine/definition.js';
+import { readWindow, storedWindowsIn, windowsIn } from '../../engine/windowQueries.js';
 import type { CacheStore, FileType } from '../../sinks/cacheStore.js';
-import type { PipelineStatus } from '../cloudfrontService.js';
+import type { PipelineStatus } from '../pipelineService.js';
 import type { StepScheduler } from './stepScheduler.js';
 
 export interface ApiOptions {
   readonly store: CacheStore;
+  /** The pipeline served: its name is its routes' segment, `/api/sa/<name>/…`. */
+  readonly pipeline: AnyPipeline;
   readonly scheduler: StepScheduler;
   readonly status: () => Promise<PipelineStatus>;
   readonly metrics: { registry: { metrics(): Promise<string>; contentType: string } };
@@ -60,13 +61,20 @@ const sameSecret = (given: string, expected: string): boolean => {
 };
 
 /**
- * The REST API of `letsflow serve`, following seed 001's routes: step triggers (POST, bearer
- * token), status, aggregates by period and time key, a time series and top paths over a
- * range, cache browsing, health and Prometheus metrics. Inputs are validated with zod and
- * answered with a clear 4xx; log content is only ever returned JSON-encoded.
+ * The REST API of `letsflow serve`, following seed 001's routes, for the pipeline served
+ * (`/api/sa/<name>/…`): step triggers (POST, bearer token), status, aggregates by period and
+ * time key, a time series and top keys over a range, cache browsing, health and Prometheus
+ * metrics. The CloudFront pipeline also answers seed 001's `/api/sa/traffic/*`. A window
+ * with no data is answered empty with the finality its time implies; a range reads the
+ * windows in it, never every key. Inputs are validated with zod and answered with a clear
+ * 4xx; log content is only ever returned JSON-encoded.
  */
 export function buildApi(options: ApiOptions): FastifyInstance {
   const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false });
+  const { pipeline, store } = options;
+  const base = `/api/sa/${pipeline.name}`;
+  // Seed 001 named CloudFront's read routes after traffic; other pipelines read under their own name.
+  const readBases = pipeline.name === 'cloudfront' ? [base, '/api/sa/traffic'] : [base];
 
   app.setErrorHandler((error: Error & { statusCode?: number }, _request, reply) => {
     if (error instanceof HttpError) return reply.code(error.status).send({ error: error.message });
@@ -88,7 +96,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
   };
 
   for (const step of ['ingest', 'consolidate', 'aggregate', 'archive']) {
-    app.post(`/api/sa/cloudfront/${step}`, { preHandler: requireToken }, async (_request, reply) => {
+    app.post(`${base}/${step}`, { preHandler: requireToken }, async (_request, reply) => {
       if (!options.scheduler.has(step)) throw new HttpError(404, `step ${step} is not configured`);
       try {
         return { step, result: await options.scheduler.trigger(step) };
@@ -100,48 +108,40 @@ export function buildApi(options: ApiOptions): FastifyInstance {
 
   app.get('/health', async () => ({ status: 'ok' }));
   app.get('/metrics', async (_request, reply) => reply.header('content-type', options.metrics.registry.contentType).send(await options.metrics.registry.metrics()));
-  app.get('/api/sa/cloudfront/status', async () => ({
+  app.get(`${base}/status`, async () => ({
     pipeline: await options.status(),
     steps: options.scheduler.status(),
     ...(options.events && { events: options.events() }),
   }));
 
-  app.get('/api/sa/traffic/aggregate/:period/:timeKey', async (request) => {
-    const params = parseWith(z.object({ period, timeKey: z.string() }), request.params, 'path');
-    const start = parseTimeKey(params.period, params.timeKey);
-    if (start === undefined) throw new HttpError(400, `'${params.timeKey}' is not a ${params.period} time key`);
-    const doc = await readJson(options.store, refs.aggregate(params.period, start), AggregateDocSchema);
-    if (!doc) throw new HttpError(404, `no ${params.period} aggregate for ${params.timeKey} yet`);
-    return doc;
-  });
-
-  app.get('/api/sa/traffic/timeseries', async (request) => {
-    const query = parseWith(rangeQuery, request.query, 'query');
-    return (await aggregatesIn(options.store, query.period, query.from, query.to)).map((doc) => {
-      const view = describeSummary(summaryFromJson(doc.summary));
-      return {
-        time_key: doc.time_key,
-        status: doc.status,
-        total_requests: view.total_requests,
-        total_bytes: view.total_bytes,
-        status_breakdown: view.status_breakdown,
-        cache_hit_rate: view.cache_hit_rate,
-        time_taken_p95: view.time_taken.p95,
-      };
+  for (const read of readBases) {
+    app.get(`${read}/aggregate/:period/:timeKey`, async (request) => {
+      const params = parseWith(z.object({ period, timeKey: z.string() }), request.params, 'path');
+      const start = parseTimeKey(params.period, params.timeKey);
+      if (start === undefined) throw new HttpError(400, `'${params.timeKey}' is not a ${params.period} time key`);
+      const window = await readWindow(store, pipeline, params.period, start);
+      return window.doc ?? { period: params.period, time_key: window.timeKey, status: window.status, stored: false, ...pipeline.summary.describe(window.summary) };
     });
-  });
 
-  app.get('/api/sa/traffic/top-paths', async (request) => {
-    const query = parseWith(rangeQuery, request.query, 'query');
-    const docs = await aggregatesIn(options.store, query.period, query.from, query.to);
-    // Summaries are merged, never their readable views, so top paths over a range are exact.
-    const merged = mergeAll(docs.map((d) => summaryFromJson(d.summary)));
-    const paths = [...merged.paths.entries()].sort(([pa, a], [pb, b]) => b.count - a.count || (pa < pb ? -1 : 1)).slice(0, query.limit);
-    return { period: query.period, windows: docs.length, paths: paths.map(([path, s]) => ({ path, count: s.count, bytes: s.bytes })) };
-  });
+    app.get(`${read}/timeseries`, async (request) => {
+      const query = parseWith(rangeQuery, request.query, 'query');
+      return (await windowsInRange(query.period, query.from, query.to)).map((w) => ({ time_key: w.timeKey, status: w.status, ...pipeline.views.point(w.summary) }));
+    });
+
+    const top = pipeline.views.top;
+    if (top) {
+      app.get(`${read}/top${read === '/api/sa/traffic' ? '-paths' : ''}`, async (request) => {
+        const query = parseWith(rangeQuery, request.query, 'query');
+        const windows = (await windowsInRange(query.period, query.from, query.to)).filter((w) => w.stored);
+        // Summaries are merged, never their readable views, so top keys over a range are as exact as the summaries.
+        const merged = mergeAllOf(pipeline.summary, windows.map((w) => w.summary));
+        return { period: query.period, windows: windows.length, [top.label]: top.items(merged, query.limit) };
+      });
+    }
+  }
 
   app.get('/api/sa/cache/namespaces', async () =>
-    Promise.all(Object.values(NAMESPACES).map(async (namespace) => ({ namespace, entries: (await options.store.list(namespace, 'json')).length + (await options.store.list(namespace, 'binary')).length }))),
+    Promise.all(Object.values(pipeline.namespaces).map(async (namespace) => ({ namespace, entries: (await store.list(namespace, 'json')).length + (await store.list(namespace, 'binary')).length }))),
   );
 
   app.get('/api/sa/cache/entries', async (request) => {
@@ -157,22 +157,34 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     return reply.header('content-type', query.type === 'json' ? 'application/json; charset=utf-8' : 'application/octet-stream').send(Buffer.from(body));
   });
 
-  return app;
-}
+  /**
+   * The windows of a range, empty ones answered (at most MAX_LISTED); without a range, the
+   * stored windows of the period — those with data — as before there were empty answers.
+   */
+  async function windowsInRange(p: Period, from: string | undefined, to: string | undefined) {
+    const bound = (name: string, key: string | undefined): number | undefined => {
+      if (key === undefined) return undefined;
+      const start = parseTimeKey(p, key);
+      if (start === undefined) throw new HttpError(400, `${name} '${key}' is not a ${p} time key`);
+      return start;
+    };
+    const first = bound('from', from);
+    const last = bound('to', to);
+    if (first !== undefined && last !== undefined && first > last) throw new HttpError(400, `from '${from}' is after to '${to}'`);
+    try {
+      if (first === undefined && last === undefined) {
+        const stored = await storedWindowsIn(store, pipeline, p, -Infinity, Infinity);
+        if (stored.length > MAX_LISTED) throw new RangeError(`${stored.length} ${p} windows stored; give from and to to narrow it to ${MAX_LISTED} or fewer`);
+        return stored.map((doc) => ({ timeKey: doc.time_key, status: doc.status, stored: true, summary: pipeline.summary.fromJson(doc.summary) }));
+      }
+      const storedBounds = first === undefined || last === undefined ? await storedWindowsIn(store, pipeline, p, first ?? -Infinity, last ?? Infinity) : [];
+      const starts = storedBounds.map((d) => parseTimeKey(p, d.time_key)!);
+      return await windowsIn(store, pipeline, p, first ?? Math.min(last!, ...starts), last ?? Math.max(first!, ...starts), MAX_LISTED);
+    } catch (error) {
+      if (error instanceof RangeError) throw new HttpError(400, error.message);
+      throw error;
+    }
+  }
 
-async function aggregatesIn(store: CacheStore, p: Period, from: string | undefined, to: string | undefined) {
-  for (const [name, key] of [['from', from], ['to', to]] as const) {
-    if (key !== undefined && parseTimeKey(p, key) === undefined) throw new HttpError(400, `${name} '${key}' is not a ${p} time key`);
-  }
-  const keys = (await store.list(NAMESPACES.aggregate, 'json', `${p}/`)).filter((k) => {
-    const timeKey = k.slice(p.length + 1);
-    return (from === undefined || timeKey >= from) && (to === undefined || timeKey <= to);
-  });
-  if (keys.length > MAX_LISTED) throw new HttpError(400, `${keys.length} ${p} windows in that range; narrow it to ${MAX_LISTED} or fewer`);
-  const docs = [];
-  for (const key of keys) {
-    const doc = await readJson(store, { namespace: NAMESPACES.aggregate, key, fileType: 'json' }, AggregateDocSchema);
-    if (doc) docs.push(doc);
-  }
-  return docs;
+  return app;
 }

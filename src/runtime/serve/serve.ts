@@ -1,7 +1,7 @@
 import type { FastifyInstance } from 'fastify';
 import { SQSClient } from '@aws-sdk/client-sqs';
-import { eventDrivenIngest, type EventDrivenIngest } from '../../sources/sqsS3Events/eventDrivenIngest.js';
-import { clientFor, cloudfrontService, stepContext, type CloudFrontService } from '../cloudfrontService.js';
+import { eventDrivenIngest, type EventDrivenIngest } from '../../engine/eventDriven/eventDrivenIngest.js';
+import { clientFor, pipelineService, stepContext, type PipelineService } from '../pipelineService.js';
 import { parseLocation } from '../location.js';
 import type { Config } from '../config.js';
 import { buildApi } from './api.js';
@@ -31,7 +31,7 @@ export interface RunningServer {
  * console.log('listening on', server.url);
  * ```
  */
-export async function startServe(config: Config, token: string | undefined, service: CloudFrontService = cloudfrontService(config)): Promise<RunningServer> {
+export async function startServe(config: Config, token: string | undefined, service: PipelineService = pipelineService(config)): Promise<RunningServer> {
   const metrics = serveMetrics(() => service.status());
   const events = config.sqsQueueUrl === undefined ? undefined : eventDriven(config, config.sqsQueueUrl, service);
   const steps: ScheduledStep[] = [
@@ -42,7 +42,7 @@ export async function startServe(config: Config, token: string | undefined, serv
     ...(config.archive !== undefined ? [{ name: 'archive', everyMs: config.aggregateEverySeconds * 1000, run: () => service.archive() }] : []),
   ];
   const scheduler = new StepScheduler(steps, (step, ms, error) => metrics.stepFinished(step, ms, error));
-  const app = buildApi({ store: service.ctx.store, scheduler, status: () => service.status(), metrics, token, ...(events && { events: () => events.stats() }) });
+  const app = buildApi({ store: service.ctx.store, pipeline: service.ctx.pipeline, scheduler, status: () => service.status(), metrics, token, ...(events && { events: () => events.stats() }) });
   const url = await app.listen({ host: config.host, port: config.port });
   scheduler.start();
   const consuming = events?.start();
@@ -70,7 +70,8 @@ export function sqsClientFor(config: Config): SQSClient {
 }
 
 /** Event-driven ingest from an SQS queue of S3 notifications, into the service's store. */
-function eventDriven(config: Config, queueUrl: string, service: CloudFrontService): EventDrivenIngest {
+function eventDriven(config: Config, queueUrl: string, service: PipelineService): EventDrivenIngest {
+  const { pipeline } = service.ctx;
   const cache = parseLocation(config.cache, 'cache');
   return eventDrivenIngest({
     sqs: sqsClientFor(config),
@@ -79,9 +80,10 @@ function eventDriven(config: Config, queueUrl: string, service: CloudFrontServic
     concurrency: config.sqsConcurrency,
     client: clientFor(config),
     store: service.ctx.store,
+    errorsNamespace: pipeline.namespaces.errors,
     cacheBucket: cache.kind === 's3' ? cache.bucket : undefined,
-    sourceTypeMap: config.sourceTypeMap ?? { '': config.format },
-    contextFor: (type) =>
-      type === config.format ? service.ctx : type === 'cloudfront-realtime' || type === 'cloudfront-standard' ? stepContext({ ...config, format: type }, service.ctx.store) : undefined,
+    sourceTypeMap: config.sourceTypeMap ?? { '': config.format ?? pipeline.defaultFormat },
+    // The served pipeline's other source types share its store; types of other pipelines have no parser here.
+    contextFor: (type) => (type === (config.format ?? pipeline.defaultFormat) ? service.ctx : Object.hasOwn(pipeline.formats, type) ? stepContext(config, service.ctx.store, type) : undefined),
   });
 }

@@ -1,5 +1,5 @@
 import { Counter, Gauge, Histogram, Registry } from 'prom-client';
-import type { PipelineStatus } from '../cloudfrontService.js';
+import type { PipelineStatus } from '../pipelineService.js';
 
 /** A status this recent is good enough for a scrape; reading the ledger on every scrape would not scale. */
 const STATUS_MAX_AGE_MS = 10_000;

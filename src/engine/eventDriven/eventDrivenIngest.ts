@@ -1,13 +1,12 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Message, SQSClient } from '@aws-sdk/client-sqs';
-import type { StepContext } from '../../pipelines/cloudfront/context.js';
-import { jsonBytes } from '../../pipelines/cloudfront/documents.js';
-import { NAMESPACES } from '../../pipelines/cloudfront/layout.js';
 import type { CacheStore, EntryRef } from '../../sinks/cacheStore.js';
+import { sourceTypeRouter, type RouterCounts } from '../../sources/sqsS3Events/sourceTypeRouter.js';
+import { sqsS3Consumer, type ConsumerEvent, type ConsumerStats, type SqsS3ConsumerSettings } from '../../sources/sqsS3Events/sqsS3Consumer.js';
+import type { Timers } from '../../sources/sqsS3Events/visibilityHeartbeat.js';
+import type { StepContext } from '../definition.js';
+import { jsonBytes } from '../documents.js';
 import { objectDispatcher, type DispatcherCounts, type ObjectReport } from './objectDispatcher.js';
-import { sourceTypeRouter, type RouterCounts } from './sourceTypeRouter.js';
-import { sqsS3Consumer, type ConsumerEvent, type ConsumerStats, type SqsS3ConsumerSettings } from './sqsS3Consumer.js';
-import type { Timers } from './visibilityHeartbeat.js';
 
 /** How much of a poison message's body its sa-errors record keeps. */
 export const POISON_BODY_CHARS = 16 * 1024;
@@ -17,8 +16,10 @@ export interface EventDrivenIngestOptions extends Omit<SqsS3ConsumerSettings, 'q
   readonly queueUrl: string;
   /** Reads the source objects. */
   readonly client: S3Client;
-  /** Where poison messages are recorded: `sa-errors/sqs-poison/<message id>`. */
+  /** Where poison messages are recorded: `<errorsNamespace>/sqs-poison/<message id>`. */
   readonly store: CacheStore;
+  /** The errors namespace poison messages go to, such as `sa-errors`. */
+  readonly errorsNamespace: string;
   /** The cache's bucket, never processed; `undefined` when the cache is a folder. */
   readonly cacheBucket: string | undefined;
   /** `LETS__SOURCE_TYPE_MAP`, as text or parsed (format: `SourceTypeMapSchema`). */
@@ -40,9 +41,9 @@ export interface EventDrivenIngest {
   stats(): { readonly messages: ConsumerStats; readonly objects: DispatcherCounts; readonly routes: RouterCounts };
 }
 
-/** The sa-errors entry of a poison message; message ids are UUIDs, anything else is made key-safe. */
-export const poisonRef = (messageId: string): EntryRef => ({
-  namespace: NAMESPACES.errors,
+/** The errors entry of a poison message; message ids are UUIDs, anything else is made key-safe. */
+export const poisonRef = (errorsNamespace: string, messageId: string): EntryRef => ({
+  namespace: errorsNamespace,
   key: `sqs-poison/${messageId.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 128) || 'unknown'}`,
   fileType: 'json',
 });
@@ -51,16 +52,16 @@ export const poisonRef = (messageId: string): EntryRef => ({
  * Event-driven ingestion as one unit, for `letsflow serve --sqs-queue-url`: an `sqsS3Consumer`
  * on the queue whose objects go through `objectDispatcher` (router from the source-type map,
  * refusing the cache bucket; `ingestObject` per object), and whose poison messages are recorded
- * in `sa-errors/sqs-poison/<message id>` (receive count, reason, the first 16 KiB of the body)
+ * in `<errorsNamespace>/sqs-poison/<message id>` (receive count, reason, the first 16 KiB of the body)
  * before SQS moves them to the dead-letter queue. Behaviour, bounds and stopping are the
  * consumer's; the map is validated when this is built (ConfigError).
  *
  * @example
  * ```ts
  * import { SQSClient } from '@aws-sdk/client-sqs';
- * import { eventDrivenIngest, s3Client, stepContext } from 'letsflow';
+ * import { eventDrivenIngest, s3Client } from 'letsflow';
  * const ingest = eventDrivenIngest({ sqs: new SQSClient({}), queueUrl, visibilityTimeoutSeconds: 300, client: s3Client({}),
- *   store: ctx.store, cacheBucket: 'acme-cache', sourceTypeMap: process.env.LETS__SOURCE_TYPE_MAP ?? '{"": "cloudfront-realtime"}',
+ *   store: ctx.store, errorsNamespace: ctx.pipeline.namespaces.errors, cacheBucket: 'acme-cache', sourceTypeMap: process.env.LETS__SOURCE_TYPE_MAP ?? '{"": "cloudfront-realtime"}',
  *   contextFor: (type) => (type === 'cloudfront-realtime' ? ctx : undefined) });
  * await ingest.start();
  * ```
@@ -71,13 +72,13 @@ export const poisonRef = (messageId: string): EntryRef => ({
  * @see objectDispatcher
  */
 export function eventDrivenIngest(options: EventDrivenIngestOptions): EventDrivenIngest {
-  const { sqs, client, store, cacheBucket, sourceTypeMap, contextFor, log, onEvent, signal, timers, ...settings } = options;
+  const { sqs, client, store, errorsNamespace, cacheBucket, sourceTypeMap, contextFor, log, onEvent, signal, timers, ...settings } = options;
   const router = sourceTypeRouter({ map: sourceTypeMap, cacheBucket });
   const dispatcher = objectDispatcher({ client, router, contextFor, ...(log && { log }) });
   const recordPoison = async (message: Message, receiveCount: number, reason: string): Promise<void> => {
     const body = message.Body ?? '';
     await store.put(
-      poisonRef(message.MessageId ?? ''),
+      poisonRef(errorsNamespace, message.MessageId ?? ''),
       jsonBytes({
         queue: settings.queueUrl,
         message_id: message.MessageId ?? null,

@@ -1,13 +1,14 @@
 import { defer, from, lastValueFrom, map, mergeMap, tap } from 'rxjs';
-import { LetsflowError } from '../../core/errors.js';
-import { displayName, type SourceObject } from '../../sources/sourceObject.js';
-import { aggregate, type AggregateOutcome } from './aggregateStep.js';
+import { LetsflowError } from '../core/errors.js';
+import type { TimedEvent } from '../core/summaryKind.js';
+import { displayName, type SourceObject } from '../sources/sourceObject.js';
+import { aggregate, type AggregateOutcome } from './aggregate.js';
 import { consolidateObject } from './consolidateStep.js';
-import type { StepContext } from './context.js';
+import type { StepContext, StoreAndLayout } from './definition.js';
 import { LedgerEntrySchema, readJson, type LedgerEntry } from './documents.js';
 import { ingestObject } from './ingest.js';
-import { listLedger, pendingObjects } from './ledger.js';
-import { objectId, refs } from './layout.js';
+import { ledgerEntriesFor, pendingObjects, settles } from './ledger.js';
+import { objectId, pipelineRefs } from './layout.js';
 import { claimObject, releaseLease, renewLease } from './leases.js';
 
 export interface RunProgress {
@@ -26,6 +27,12 @@ export interface RunOptions {
    * object another worker holds is skipped (and stays pending for this run's aggregate).
    */
   readonly lease?: LeaseOptions;
+  /**
+   * Objects listed but outside a bounded backfill (`--since/--until`): not processed, but while
+   * not committed they block the windows they can reach, so a backfill in chunks finalises
+   * exactly what a single run would.
+   */
+  readonly outside?: readonly SourceObject[];
 }
 
 export interface LeaseOptions {
@@ -54,7 +61,9 @@ export interface RunOutcome {
 
 /**
  * Runs every LETS step over a listing: ingests and consolidates each pending object in one
- * pass (objects already done are skipped, so a re-run only does new work), then aggregates.
+ * pass (objects already done are skipped, so a re-run only does new work), then aggregates
+ * what changed. It reads the ledger entries of the listed objects only, never the whole
+ * ledger.
  *
  * Neither a quarantined object nor one that fails (S3 or the store unreachable after their
  * retries) stops the run: both are in the outcome, the failed one still pending, so the next
@@ -62,21 +71,24 @@ export interface RunOutcome {
  *
  * @example
  * ```ts
- * import { cloudfrontRealtime, fsCacheStore, localObjects, runPipeline } from 'letsflow';
- * const ctx = { store: fsCacheStore({ root: '.letsflow/cache' }), format: cloudfrontRealtime({}),
- *   clock: () => new Date(), lateness: 900_000, keepRaw: true };
+ * import { cloudfrontPipeline, fsCacheStore, localObjects, runPipeline, stepContextFor } from 'letsflow';
+ * const ctx = stepContextFor(cloudfrontPipeline, fsCacheStore({ root: '.letsflow/cache' }));
  * const outcome = await runPipeline(await localObjects('./logs'), ctx);
  * console.log(outcome.events, 'events;', outcome.aggregate.final, 'final windows');
  * ```
  * @param objects the source listing
- * @param ctx store, format, clock and options
+ * @param ctx pipeline, store, format, clock and options
  * @param options.onProgress called after each object
  * @param options.concurrency objects in flight at once
+ * @param options.lease claim objects first, to share the source with other workers
+ * @param options.outside objects a bounded backfill leaves out
  * @returns counts of what was done
  */
-export async function runPipeline(objects: readonly SourceObject[], ctx: StepContext, options: RunOptions = {}): Promise<RunOutcome> {
-  const before = new Map((await listLedger(ctx.store)).map((e) => [objectId(e.object), e]));
-  const pending = pendingObjects(objects, [...before.values()]);
+export async function runPipeline<E extends TimedEvent, S>(objects: readonly SourceObject[], ctx: StepContext<E, S>, options: RunOptions = {}): Promise<RunOutcome> {
+  const { namespaces } = ctx.pipeline;
+  const before = await ledgerEntriesFor(ctx.store, namespaces, objects);
+  const pending = pendingObjects(objects, before);
+  const settled = new Set<string>();
   const quarantined: LedgerEntry[] = [];
   let lines = 0;
   let events = 0;
@@ -101,8 +113,10 @@ export async function runPipeline(objects: readonly SourceObject[], ctx: StepCon
     if (!options.lease) return work(object, before.get(objectId(object)));
     return withLease(ctx, object, options.lease, async () => {
       // Another worker may have finished the object between our listing and our claim.
-      const known = await readJson(ctx.store, refs.ledger(objectId(object)), LedgerEntrySchema);
-      return pendingObjects([object], known ? [known] : []).length === 0 ? undefined : work(object, known);
+      const known = await readJson(ctx.store, pipelineRefs(namespaces).ledger(objectId(object)), LedgerEntrySchema);
+      if (!settles(known, object)) return work(object, known);
+      settled.add(objectId(object));
+      return undefined;
     });
   };
   // A few objects in flight overlap one object's store writes with another's parsing.
@@ -111,6 +125,7 @@ export async function runPipeline(objects: readonly SourceObject[], ctx: StepCon
       mergeMap((object) => defer(() => processOne(object)).pipe(map((entry) => ({ object, entry }))), options.concurrency ?? DEFAULT_CONCURRENCY),
       tap(({ object, entry }) => {
         if (!entry) return;
+        settled.add(objectId(object));
         if (entry.status === 'quarantined') quarantined.push(entry);
         lines += entry.lines;
         events += entry.events;
@@ -123,8 +138,9 @@ export async function runPipeline(objects: readonly SourceObject[], ctx: StepCon
     { defaultValue: undefined },
   );
 
-  const ledger = await listLedger(ctx.store);
-  const outcome = await aggregate(ctx, ledger, { pending: pendingObjects(objects, ledger).length });
+  const outside = options.outside?.length ? pendingObjects(options.outside, await ledgerEntriesFor(ctx.store, namespaces, options.outside)) : [];
+  const stillPending = [...pending.filter((o) => !settled.has(objectId(o))), ...outside];
+  const outcome = await aggregate(ctx, { pending: stillPending });
   return { listed: objects.length, processed: done, quarantined, failed, lines, events, parseErrors, aggregate: outcome };
 }
 
@@ -132,9 +148,10 @@ export async function runPipeline(objects: readonly SourceObject[], ctx: StepCon
  * Runs `work` holding the object's lease, renewing it at a third of its life; `undefined`
  * when another worker holds it. The lease is released however the work ends.
  */
-async function withLease<T>(ctx: StepContext, object: SourceObject, lease: LeaseOptions, work: () => Promise<T | undefined>): Promise<T | undefined> {
+async function withLease<T>(ctx: StoreAndLayout, object: SourceObject, lease: LeaseOptions, work: () => Promise<T | undefined>): Promise<T | undefined> {
   const now = lease.now ?? Date.now;
-  const held = await claimObject(ctx.store, objectId(object), lease.owner, lease.ttlMs, now());
+  const id = objectId(object);
+  const held = await claimObject(ctx.store, pipelineRefs(ctx.pipeline.namespaces).lease(id), id, lease.owner, lease.ttlMs, now());
   if (!held) return undefined;
   const heartbeat = setInterval(() => {
     renewLease(ctx.store, held, lease.ttlMs, now()).catch(() => undefined); // a lost lease only means duplicate, identical work

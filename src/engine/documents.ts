@@ -1,8 +1,7 @@
 import { z } from 'zod';
-import { PERIODS } from '../../core/periods.js';
-import { SummaryJsonSchema } from '../../core/summary.js';
-import { PreconditionFailedError } from '../../core/errors.js';
-import type { CacheStore, EntryRef } from '../../sinks/cacheStore.js';
+import { PERIODS } from '../core/periods.js';
+import { PreconditionFailedError } from '../core/errors.js';
+import type { CacheStore, EntryRef } from '../sinks/cacheStore.js';
 
 /** The ledger entry of a source object: its commit record, written last. */
 export const LedgerEntrySchema = z
@@ -24,7 +23,7 @@ export const LedgerEntrySchema = z
   .strict();
 export type LedgerEntry = z.infer<typeof LedgerEntrySchema>;
 
-/** A window's stored aggregate: seed 001's aggregate-window shape plus the mergeable summary. */
+/** A window's stored aggregate: seed 001's aggregate-window shape plus the mergeable summary (the pipeline's kind reads it). */
 export const AggregateDocSchema = z
   .object({
     period: z.enum(PERIODS),
@@ -36,12 +35,12 @@ export const AggregateDocSchema = z
     source_count: z.number().int().nonnegative(),
     sources_final: z.boolean(),
     sources: z.array(z.string()),
-    summary: SummaryJsonSchema,
+    summary: z.unknown(),
   })
   .passthrough();
 export type AggregateDoc = z.infer<typeof AggregateDocSchema>;
 
-export const PartialDocSchema = z.object({ object: z.string(), object_id: z.string(), summary: SummaryJsonSchema }).passthrough();
+export const PartialDocSchema = z.object({ object: z.string(), object_id: z.string(), summary: z.unknown() }).passthrough();
 
 /** Stored JSON is indented and ends with a newline, for people reading it in the cache. */
 export function jsonBytes(doc: unknown): string {

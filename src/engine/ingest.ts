@@ -1,54 +1,60 @@
 import { once } from 'node:events';
 import { lastValueFrom, tap, toArray } from 'rxjs';
 import { createGzip, constants as zlib } from 'node:zlib';
-import type { CloudFrontEvent } from '../../core/event.js';
-import { ObjectQuarantinedError } from '../../core/errors.js';
-import { emptyTally, type ParseTally } from '../../formats/logFormat.js';
-import { consolidate } from '../../operators/consolidate.js';
-import { parse } from '../../operators/parse.js';
-import { readLines, type ReadLinesOptions } from '../../sources/readLines.js';
-import { displayName, type SourceObject } from '../../sources/sourceObject.js';
-import { SUMMARY_FIELDS, type StepContext } from './context.js';
+import { LetsflowError, ObjectQuarantinedError } from '../core/errors.js';
+import type { TimedEvent } from '../core/summaryKind.js';
+import { emptyTally, type ParseTally } from '../formats/logFormat.js';
+import { consolidate } from '../operators/consolidate.js';
+import { parse } from '../operators/parse.js';
+import { readLines, type ReadLinesOptions } from '../sources/readLines.js';
+import { displayName, type SourceObject } from '../sources/sourceObject.js';
+import { writeChange } from './changes.js';
+import type { StepContext } from './definition.js';
 import { jsonBytes, LedgerEntrySchema, readJson, type LedgerEntry } from './documents.js';
-import { objectId, refs } from './layout.js';
+import { objectId, pipelineRefs, type PipelineRefs } from './layout.js';
 import { windowCounts, writePartials } from './partials.js';
+import { withTimeBounds } from './timeBounds.js';
 
 /**
- * Ingests one source object: its typed events to `sa-cloudfront-raw` (when `keepRaw`), its
- * parse errors to `sa-errors`, with `consolidate` its 30-minute partials in the same pass,
- * and last its ledger entry — the commit point. A crash before the ledger write leaves the
- * object pending, and re-running rewrites the same keys with the same bytes.
+ * Ingests one source object: its typed events to the pipeline's raw namespace (when
+ * `keepRaw`), its parse errors to its errors namespace, with `consolidate` its 30-minute
+ * partials in the same pass, then a change marker for the aggregate step, and last its
+ * ledger entry — the commit point. A crash before the ledger write leaves the object
+ * pending, and re-running rewrites the same keys with the same bytes.
  *
- * An object that cannot be read to the end (corrupt or truncated gzip, an over-long line) is
- * quarantined: nothing of it is committed, the reason goes to `sa-errors/quarantine/…`, and the
- * returned entry says so; no exception escapes for it. Store failures do escape, leaving the
- * object pending.
+ * An object that cannot be read to the end (corrupt or truncated gzip, an over-long line), or
+ * whose processing fails in a way no retry would change (a summary that cannot be written, a
+ * bug), is quarantined: nothing of it is committed, the reason goes to `quarantine/…` in the
+ * errors namespace, and the returned entry says so; no exception escapes for it. Store and
+ * source failures (LetsflowError) do escape, leaving the object pending.
  *
  * @example
  * ```ts
- * import { cloudfrontRealtime, fsCacheStore, ingestObject, localObjects } from 'letsflow';
- * const ctx = { store: fsCacheStore({ root: '.letsflow/cache' }), format: cloudfrontRealtime({}),
- *   clock: () => new Date(), lateness: 900_000, keepRaw: true };
+ * import { cloudfrontPipeline, fsCacheStore, ingestObject, localObjects, stepContextFor } from 'letsflow';
+ * const ctx = stepContextFor(cloudfrontPipeline, fsCacheStore({ root: '.letsflow/cache' }));
  * for (const object of await localObjects('./logs')) await ingestObject(object, ctx, { consolidate: true });
  * ```
  * @param object the object to ingest
- * @param ctx store, format, clock and options
+ * @param ctx pipeline, store, format, clock and options
  * @param options.consolidate also write the object's 30-minute partials
  * @returns the ledger entry written
  */
-export async function ingestObject(object: SourceObject, ctx: StepContext, options: { consolidate: boolean }): Promise<LedgerEntry> {
+export async function ingestObject<E extends TimedEvent, S>(object: SourceObject, ctx: StepContext<E, S>, options: { consolidate: boolean }): Promise<LedgerEntry> {
   const id = objectId(object);
   const name = displayName(object);
+  const refs = pipelineRefs(ctx.pipeline.namespaces);
   const previous = await readJson(ctx.store, refs.ledger(id), LedgerEntrySchema);
   const tally = emptyTally();
-  const raw = ctx.keepRaw || !options.consolidate ? rawEventWriter(ctx, id, object.size) : undefined;
+  const raw = ctx.keepRaw || !options.consolidate ? rawEventWriter(ctx, refs, id, object.size) : undefined;
+  const format = withTimeBounds(ctx.format, ctx.finality, ctx.clock().getTime());
+  const select = raw ? undefined : ctx.pipeline.summaryFields;
   let minTime = Infinity;
   let maxTime = -Infinity;
 
   try {
     const partials = await lastValueFrom(
       readLines(object, { ...readLimits(ctx), ...(raw && { ready: raw.ready }) }).pipe(
-        parse(ctx.format, { object: name, tally, ...(!raw && { select: SUMMARY_FIELDS }) }),
+        parse(format, { object: name, tally, ...(select && { select }) }),
         tap((events) => {
           for (const e of events) {
             if (e.timestamp < minTime) minTime = e.timestamp;
@@ -56,14 +62,16 @@ export async function ingestObject(object: SourceObject, ctx: StepContext, optio
           }
           raw?.write(events);
         }),
-        consolidate(),
+        consolidate(ctx.pipeline.summary),
         toArray(),
       ),
       { defaultValue: [] },
     );
     await raw?.finish();
-    const windows = options.consolidate ? await writePartials(ctx, id, name, partials, previous?.windows) : windowCounts(partials);
-    await writeParseErrors(ctx, id, name, tally, previous?.parse_errors ?? 0);
+    const windows = options.consolidate ? await writePartials(ctx, id, name, partials, previous?.windows) : windowCounts(ctx, partials);
+    await writeParseErrors(ctx, refs, id, name, tally, previous?.parse_errors ?? 0);
+    const touched = options.consolidate ? [...Object.keys(windows), ...Object.keys(previous?.windows ?? {})] : [];
+    await writeChange(ctx.store, ctx.pipeline.namespaces, { object_id: id, etag: object.etag, key: object.key, windows: touched });
     const entry: LedgerEntry = {
       object: { source: object.source, container: object.container, key: object.key, etag: object.etag, size: object.size },
       name,
@@ -82,13 +90,20 @@ export async function ingestObject(object: SourceObject, ctx: StepContext, optio
     return entry;
   } catch (error) {
     raw?.abort(error);
-    if (!(error instanceof ObjectQuarantinedError)) throw error;
-    return quarantine(ctx, object, id, name, error);
+    if (error instanceof LetsflowError && !(error instanceof ObjectQuarantinedError)) throw error;
+    return quarantine(ctx, refs, object, id, name, asQuarantine(error, name));
   }
 }
 
+/** An unexpected error while processing one object costs that object only: it becomes its quarantine reason. */
+function asQuarantine(error: unknown, name: string): ObjectQuarantinedError {
+  if (error instanceof ObjectQuarantinedError) return error;
+  const detail = error instanceof Error ? `${error.name}: ${error.message}` : String(error);
+  return new ObjectQuarantinedError('processing_failed', name, undefined, `could not be processed (${detail}); fix the cause, then \`letsflow replay\``, { cause: error });
+}
+
 /** The context's bounds on what one object may hold, as readLines takes them. */
-function readLimits(ctx: StepContext): ReadLinesOptions {
+function readLimits(ctx: Pick<StepContext, 'maxLineLength' | 'maxDecodedBytes' | 'maxCompressionRatio'>): ReadLinesOptions {
   const { maxLineLength, maxDecodedBytes, maxCompressionRatio } = ctx;
   return {
     ...(maxLineLength !== undefined && { maxLineLength }),
@@ -97,12 +112,12 @@ function readLimits(ctx: StepContext): ReadLinesOptions {
   };
 }
 
-async function writeParseErrors(ctx: StepContext, id: string, name: string, tally: ParseTally, previousErrors: number): Promise<void> {
+async function writeParseErrors(ctx: { store: StepContext['store'] }, refs: PipelineRefs, id: string, name: string, tally: ParseTally, previousErrors: number): Promise<void> {
   if (tally.errors === 0) return previousErrors > 0 ? ctx.store.remove(refs.parseErrors(id)) : undefined;
   await ctx.store.put(refs.parseErrors(id), jsonBytes({ object: name, total: tally.errors, kept: tally.errorRecords.length, errors: tally.errorRecords }));
 }
 
-async function quarantine(ctx: StepContext, object: SourceObject, id: string, name: string, error: ObjectQuarantinedError): Promise<LedgerEntry> {
+async function quarantine(ctx: { store: StepContext['store'] }, refs: PipelineRefs, object: SourceObject, id: string, name: string, error: ObjectQuarantinedError): Promise<LedgerEntry> {
   await ctx.store.put(refs.quarantine(id), jsonBytes({ object: name, code: error.code, line: error.line ?? null, message: error.message }));
   const entry: LedgerEntry = {
     object: { source: object.source, container: object.container, key: object.key, etag: object.etag, size: object.size },
@@ -128,7 +143,7 @@ async function quarantine(ctx: StepContext, object: SourceObject, id: string, na
  * level keeps compression off the parse's critical path; `ready` holds the read back while
  * zlib catches up, so memory stays flat.
  */
-function rawEventWriter(ctx: StepContext, id: string, objectSize: number) {
+function rawEventWriter<E>(ctx: { store: StepContext['store'] }, refs: PipelineRefs, id: string, objectSize: number) {
   // NDJSON events compress about as well as the log did; size zlib's buffer to match.
   const gzip = createGzip({ level: zlib.Z_BEST_SPEED, chunkSize: objectSize < 64 * 1024 ? 16 * 1024 : 256 * 1024 });
   // The store's verdict, observed by ready() and finish(); a failed put reports its error there, so the
@@ -139,7 +154,7 @@ function rawEventWriter(ctx: StepContext, id: string, objectSize: number) {
   return {
     // A put that failed will never drain the stream: its rejection ends the read instead of a wait forever.
     ready: (): Promise<void> | undefined => (gzip.writableNeedDrain ? Promise.race([once(gzip, 'drain').then(() => undefined), stored]) : undefined),
-    write(events: readonly CloudFrontEvent[]): void {
+    write(events: readonly E[]): void {
       let text = '';
       for (const e of events) text += `${JSON.stringify(e)}\n`;
       gzip.write(text);

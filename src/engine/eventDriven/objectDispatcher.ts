@@ -1,15 +1,15 @@
 import { HeadObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { LetsflowError } from '../../core/errors.js';
-import type { StepContext } from '../../pipelines/cloudfront/context.js';
-import { LedgerEntrySchema, readJson } from '../../pipelines/cloudfront/documents.js';
-import { ingestObject } from '../../pipelines/cloudfront/ingest.js';
-import { objectId, refs } from '../../pipelines/cloudfront/layout.js';
-import { pendingObjects } from '../../pipelines/cloudfront/ledger.js';
-import { isMissingKey, s3Failure } from '../s3Client.js';
-import { s3Object } from '../s3Object.js';
-import type { S3ObjectRef } from './parseS3Event.js';
-import type { SourceTypeRouter } from './sourceTypeRouter.js';
-import type { ObjectStatus } from './sqsS3Consumer.js';
+import { isMissingKey, s3Failure } from '../../sources/s3Client.js';
+import { s3Object } from '../../sources/s3Object.js';
+import type { S3ObjectRef } from '../../sources/sqsS3Events/parseS3Event.js';
+import type { SourceTypeRouter } from '../../sources/sqsS3Events/sourceTypeRouter.js';
+import type { ObjectStatus } from '../../sources/sqsS3Events/sqsS3Consumer.js';
+import type { StepContext } from '../definition.js';
+import { LedgerEntrySchema, readJson } from '../documents.js';
+import { ingestObject } from '../ingest.js';
+import { objectId, pipelineRefs } from '../layout.js';
+import { settles } from '../ledger.js';
 
 /**
  * Why an object was skipped: `cache_bucket` (letsflow's own output), `no_route` (no map rule),
@@ -78,12 +78,11 @@ const STALE_CODES = new Set<SkipReason>(['object_missing', 'object_changed']);
  *
  * @example
  * ```ts
- * import { objectDispatcher, sourceTypeRouter, stepContext, loadConfig, s3Client, s3CacheStore } from 'letsflow';
+ * import { cloudfrontPipeline, objectDispatcher, sourceTypeRouter, stepContextFor, s3Client, s3CacheStore } from 'letsflow';
  * const client = s3Client({});
- * const store = s3CacheStore({ bucket: 'acme-cache', client });
- * const config = await loadConfig({});
+ * const ctx = stepContextFor(cloudfrontPipeline, s3CacheStore({ bucket: 'acme-cache', client }));
  * const dispatcher = objectDispatcher({ client, router: sourceTypeRouter({ map: { '': 'cloudfront-realtime' }, cacheBucket: 'acme-cache' }),
- *   contextFor: (type) => (type === 'cloudfront-realtime' ? stepContext(config, store) : undefined) });
+ *   contextFor: (type) => (type === 'cloudfront-realtime' ? ctx : undefined) });
  * ```
  * @param options.client the S3 client that reads source objects
  * @param options.router bucket/prefix → source type, refusing the cache bucket
@@ -137,8 +136,8 @@ export function objectDispatcher(options: ObjectDispatcherOptions): ObjectDispat
       const known = await identity(ref);
       if (known === undefined) return skip('object_missing');
       const object = s3Object({ client, bucket, key, etag: known.etag, size: known.size, arrivedAt: ref.eventTime ?? 0 });
-      const previous = await readJson(ctx.store, refs.ledger(objectId(object)), LedgerEntrySchema);
-      if (previous !== undefined && pendingObjects([object], [previous]).length === 0) {
+      const previous = await readJson(ctx.store, pipelineRefs(ctx.pipeline.namespaces).ledger(objectId(object)), LedgerEntrySchema);
+      if (previous !== undefined && settles(previous, object)) {
         counts.alreadyCommitted += 1;
         return report(previous.status === 'done' ? 'committed' : 'quarantined', { reason: 'already_committed' });
       }

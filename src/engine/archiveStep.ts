@@ -1,4 +1,4 @@
-import type { SourceObject } from '../../sources/sourceObject.js';
+import type { SourceObject } from '../sources/sourceObject.js';
 import type { LedgerEntry } from './documents.js';
 import { objectId } from './layout.js';
 
@@ -10,19 +10,19 @@ import { objectId } from './layout.js';
  *
  * @example
  * ```ts
- * import { archiveCommitted, listLedger, localObjects } from 'letsflow';
+ * import { archiveCommitted, ledgerEntriesFor, localObjects, NAMESPACES } from 'letsflow';
  * const objects = await localObjects('./logs', { archiveFolder: './archive' });
- * console.log(await archiveCommitted(objects, await listLedger(store)), 'archived');
+ * console.log(await archiveCommitted(objects, await ledgerEntriesFor(store, NAMESPACES, objects)), 'archived');
  * ```
  * @param objects the live listing, listed with an archive destination
- * @param ledger every ledger entry
+ * @param ledger the ledger entries of the listed objects, by object id
  * @returns how many objects were archived
  */
-export async function archiveCommitted(objects: readonly SourceObject[], ledger: readonly LedgerEntry[]): Promise<number> {
-  const committed = new Map(ledger.filter((e) => e.status === 'done' && e.consolidated).map((e) => [objectId(e.object), e.object.etag]));
+export async function archiveCommitted(objects: readonly SourceObject[], ledger: ReadonlyMap<string, LedgerEntry>): Promise<number> {
   let archived = 0;
   for (const object of objects) {
-    if (committed.get(objectId(object)) !== object.etag) continue;
+    const entry = ledger.get(objectId(object));
+    if (entry?.status !== 'done' || !entry.consolidated || entry.object.etag !== object.etag) continue;
     if (!object.archive) throw new Error(`${object.key}: the source was listed without an archive destination`);
     await object.archive();
     archived++;

@@ -1,24 +1,25 @@
-import { describeSummary } from '../../core/describeSummary.js';
-import { timeKey, windowEnd } from '../../core/periods.js';
-import { summaryToJson } from '../../core/summary.js';
-import type { WindowPartial } from '../../operators/consolidate.js';
-import type { StepContext } from './context.js';
+import type { TimedEvent } from '../core/summaryKind.js';
+import { timeKey, windowEnd } from '../core/periods.js';
+import type { WindowPartial } from '../operators/consolidate.js';
+import type { StepContext } from './definition.js';
 import { jsonBytes } from './documents.js';
-import { refs } from './layout.js';
+import { pipelineRefs } from './layout.js';
 
 /**
  * Writes an object's 30-minute partials and removes the ones a previous version of the
  * object wrote for windows it no longer touches, so a replaced object never counts twice.
  * Returns the window map for the ledger (time key → events).
  */
-export async function writePartials(
-  ctx: StepContext,
+export async function writePartials<E extends TimedEvent, S>(
+  ctx: StepContext<E, S>,
   id: string,
   name: string,
-  partials: readonly WindowPartial[],
+  partials: readonly WindowPartial<S>[],
   previousWindows: Readonly<Record<string, number>> = {},
 ): Promise<Record<string, number>> {
-  const windows = windowCounts(partials);
+  const { summary: kind } = ctx.pipeline;
+  const refs = pipelineRefs(ctx.pipeline.namespaces);
+  const windows = windowCounts(ctx, partials);
   for (const { start, summary } of partials) {
     const doc = {
       object: name,
@@ -27,8 +28,8 @@ export async function writePartials(
       time_key: timeKey('30min', start),
       period_start: new Date(start).toISOString(),
       period_end: new Date(windowEnd('30min', start)).toISOString(),
-      ...describeSummary(summary),
-      summary: summaryToJson(summary),
+      ...kind.describe(summary),
+      summary: kind.toJson(summary),
     };
     await ctx.store.put(refs.partial(start, id), jsonBytes(doc));
   }
@@ -39,6 +40,6 @@ export async function writePartials(
 }
 
 /** Which 30-minute windows an object touches, and with how many events: time key → events. */
-export function windowCounts(partials: readonly WindowPartial[]): Record<string, number> {
-  return Object.fromEntries(partials.map((p) => [timeKey('30min', p.start), p.summary.requests]));
+export function windowCounts<E extends TimedEvent, S>(ctx: StepContext<E, S>, partials: readonly WindowPartial<S>[]): Record<string, number> {
+  return Object.fromEntries(partials.map((p) => [timeKey('30min', p.start), ctx.pipeline.summary.events(p.summary)]));
 }

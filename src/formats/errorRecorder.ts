@@ -1,11 +1,11 @@
-import { MAX_ERROR_LINE_CHARS } from '../../core/event.js';
-import { DEFAULT_MAX_ERROR_RECORDS, type ParserContext } from '../logFormat.js';
+import { MAX_ERROR_LINE_CHARS } from '../core/records.js';
+import { DEFAULT_MAX_ERROR_RECORDS, type ParserContext } from './logFormat.js';
 
 /** Counts a bad line as an error and returns `undefined`, so a parser can `return reject(…)`. */
 export type RejectLine = (line: string, lineNumber: number, code: string, reason: string) => undefined;
 
 /**
- * The error-recording step shared by the CloudFront parsers: every rejected line adds one to
+ * The error-recording step shared by parsers: every rejected line adds one to
  * `tally.errors`, and an error record (its text cut to `MAX_ERROR_LINE_CHARS`) is kept only while
  * fewer than `maxErrorRecords` (default `DEFAULT_MAX_ERROR_RECORDS`) are held.
  *

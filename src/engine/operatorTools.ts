@@ -1,8 +1,9 @@
 import { z } from 'zod';
-import type { ParseErrorRecord } from '../../core/event.js';
-import type { CacheStore } from '../../sinks/cacheStore.js';
+import type { ParseErrorRecord } from '../core/records.js';
+import type { CacheStore } from '../sinks/cacheStore.js';
+import type { PipelineNamespaces } from './definition.js';
 import { readJson, type LedgerEntry } from './documents.js';
-import { NAMESPACES, objectId, refs } from './layout.js';
+import { objectId, pipelineRefs, PREFIX } from './layout.js';
 
 const ParseErrorsDocSchema = z
   .object({
@@ -21,7 +22,8 @@ export interface ErrorFilter {
 }
 
 /** Quarantined objects and recorded bad lines, as an operator looks for them. */
-export async function listErrors(store: CacheStore, ledger: readonly LedgerEntry[], filter: ErrorFilter = {}) {
+export async function listErrors(store: CacheStore, ns: PipelineNamespaces, ledger: readonly LedgerEntry[], filter: ErrorFilter = {}) {
+  const refs = pipelineRefs(ns);
   const matches = (name: string, code: string): boolean =>
     (filter.object === undefined || name.includes(filter.object)) && (filter.code === undefined || code === filter.code);
   const quarantined = ledger
@@ -29,7 +31,7 @@ export async function listErrors(store: CacheStore, ledger: readonly LedgerEntry
     .map((e) => ({ object: e.name, code: e.error?.code ?? 'unknown', message: e.error?.message ?? '' }));
   const lines: ParseErrorRecord[] = [];
   let total = 0;
-  for (const key of await store.list(NAMESPACES.errors, 'json', 'parse/')) {
+  for (const key of await store.list(ns.errors, 'json', PREFIX.parseErrors)) {
     const doc = await readJson(store, { ...refs.parseErrors(''), key }, ParseErrorsDocSchema);
     if (!doc || !(filter.object === undefined || doc.object.includes(filter.object))) continue;
     const kept = doc.errors.filter((e) => matches(e.object, e.code));
@@ -44,8 +46,9 @@ export async function listErrors(store: CacheStore, ledger: readonly LedgerEntry
  * list, a re-uploaded object) by removing their ledger entries and quarantine records; the
  * next run processes them. Returns the objects re-driven.
  */
-export async function replayQuarantined(store: CacheStore, ledger: readonly LedgerEntry[], filter: ErrorFilter = {}): Promise<string[]> {
-  const { quarantined } = await listErrors(store, ledger, filter);
+export async function replayQuarantined(store: CacheStore, ns: PipelineNamespaces, ledger: readonly LedgerEntry[], filter: ErrorFilter = {}): Promise<string[]> {
+  const refs = pipelineRefs(ns);
+  const { quarantined } = await listErrors(store, ns, ledger, filter);
   const names = new Set(quarantined.map((q) => q.object));
   const replayed: string[] = [];
   for (const entry of ledger) {

@@ -1,0 +1,43 @@
+import { estimateDistinct } from '../../core/distinctSketch.js';
+import { meanOf, quantile, type QuantileSketch } from '../../core/quantileSketch.js';
+import { topEntries } from '../../core/topKeys.js';
+import type { TrafficSummary } from './trafficSummary.js';
+
+/** How many paths a summary's readable view lists. */
+export const TOP_PATHS = 20;
+
+/**
+ * The readable figures of a traffic summary, in the field names of seed 001's consolidation
+ * result: what a person browsing the cache or reading a report wants to see. Derived, never
+ * merged. Past the key bound, `paths_other` holds what no listed path accounts for and
+ * `paths_error` how far any listed count may be low.
+ */
+export function describeTraffic(s: TrafficSummary) {
+  const seconds = (ms: number | null): number | null => (ms === null ? null : ms / 1000);
+  const timing = (q: QuantileSketch) => ({
+    mean: seconds(meanOf(q)),
+    p50: seconds(quantile(q, 0.5)),
+    p95: seconds(quantile(q, 0.95)),
+    p99: seconds(quantile(q, 0.99)),
+  });
+  const byClass = (c: string): number => s.statusClasses.get(c as never) ?? 0;
+  return {
+    total_requests: s.requests,
+    total_bytes: s.bytes,
+    unique_paths: s.paths.keys.size,
+    unique_agents: estimateDistinct(s.userAgents),
+    unique_edges: s.edges.keys.size,
+    status_breakdown: { '2xx': byClass('2xx'), '3xx': byClass('3xx'), '4xx': byClass('4xx'), '5xx': byClass('5xx'), other: byClass('1xx') + byClass('other') },
+    top_paths: topEntries(s.paths, TOP_PATHS).map(([path, { count, bytes }]) => ({ path, count, bytes })),
+    paths_other: { ...s.paths.other },
+    paths_error: s.paths.error,
+    edge_distribution: Object.fromEntries([...s.edges.keys.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([edge, { count }]) => [edge, count])),
+    cache_hit_rate: s.requests === 0 ? 0 : Math.round((s.cacheHits / s.requests) * 10_000) / 100,
+    avg_time_taken: seconds(meanOf(s.timeTaken)),
+    avg_ttfb: seconds(meanOf(s.ttfb)),
+    time_taken: timing(s.timeTaken),
+    ttfb: timing(s.ttfb),
+  };
+}
+
+export type TrafficView = ReturnType<typeof describeTraffic>;
