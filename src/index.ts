@@ -77,6 +77,8 @@ export type { HeldLease } from './engine/leases.js';
 export { ledgerEntriesFor, listLedger, pendingObjects } from './engine/ledger.js';
 export { listErrors, replayQuarantined } from './engine/operatorTools.js';
 export { reopenWindow } from './engine/reopenWindow.js';
+export { writeParseErrorsOf, writeRawEvents, writeWindows } from './engine/sinkOperators.js';
+export type { SinkTarget } from './engine/sinkOperators.js';
 export { DEFAULT_CONCURRENCY, runPipeline } from './engine/runPipeline.js';
 export type { LeaseOptions, RunOptions, RunOutcome, RunProgress } from './engine/runPipeline.js';
 export { withTimeBounds } from './engine/timeBounds.js';

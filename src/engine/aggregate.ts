@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { parseTimeKey, PERIODS, timeKey, windowEnd, windowStart, type Period } from '../core/periods.js';
+import { parseTimeKey, PERIODS, timeKey, windowStart, type Period } from '../core/periods.js';
 import { mergeAllOf, type TimedEvent } from '../core/summaryKind.js';
 import type { Finality } from '../core/windowResult.js';
 import type { ObjectIdentity } from '../sources/sourceObject.js';
@@ -8,6 +8,7 @@ import type { StepContext, StoreAndLayout } from './definition.js';
 import { AggregateDocSchema, LedgerEntrySchema, PartialDocSchema, readJson, readStoredJson, writeJsonIfChanged, type StoredJson } from './documents.js';
 import { blockerFor, compactBlockers, impliedFinal, watermarkOf, type Blocker } from './finality.js';
 import { pipelineRefs } from './layout.js';
+import { windowDoc } from './windowDoc.js';
 import { settles } from './ledger.js';
 import { readCheckpoint, writeCheckpoint, type Checkpoint } from './checkpoint.js';
 
@@ -90,19 +91,7 @@ export async function aggregate<E extends TimedEvent, S>(
    * parent is never made final over a child that is stored partial.
    */
   const store = async (period: Period, start: number, result: Computed<S>, sources: string[], basis: StoredJson<unknown> | undefined): Promise<Computed<S>> => {
-    const doc = {
-      period,
-      time_key: timeKey(period, start),
-      status: result.status,
-      computed_at: computedAt,
-      period_start: new Date(start).toISOString(),
-      period_end: new Date(windowEnd(period, start)).toISOString(),
-      source_count: sources.length,
-      sources_final: result.status === 'final',
-      sources,
-      ...kind.describe(result.summary),
-      summary: kind.toJson(result.summary),
-    };
+    const doc = windowDoc(kind, { period, start, ...result }, sources, computedAt);
     const outcome = await writeJsonIfChanged(ctx.store, refs.aggregate(period, start), doc, basis, ['computed_at']);
     if (outcome === 'written') counts.written++;
     if (outcome !== 'conflict') return result;

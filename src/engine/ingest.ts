@@ -1,9 +1,7 @@
-import { once } from 'node:events';
 import { lastValueFrom, tap, toArray } from 'rxjs';
-import { createGzip, constants as zlib } from 'node:zlib';
 import { LetsflowError, ObjectQuarantinedError } from '../core/errors.js';
 import type { TimedEvent } from '../core/summaryKind.js';
-import { emptyTally, type ParseTally } from '../formats/logFormat.js';
+import { emptyTally } from '../formats/logFormat.js';
 import { consolidate } from '../operators/consolidate.js';
 import { parse } from '../operators/parse.js';
 import { readLines, type ReadLinesOptions } from '../sources/readLines.js';
@@ -13,6 +11,7 @@ import type { StepContext } from './definition.js';
 import { jsonBytes, LedgerEntrySchema, readJson, type LedgerEntry } from './documents.js';
 import { objectId, pipelineRefs, type PipelineRefs } from './layout.js';
 import { windowCounts, writePartials } from './partials.js';
+import { rawEventWriter, writeParseErrors } from './rawOutputs.js';
 import { withTimeBounds } from './timeBounds.js';
 
 /**
@@ -45,7 +44,7 @@ export async function ingestObject<E extends TimedEvent, S>(object: SourceObject
   const refs = pipelineRefs(ctx.pipeline.namespaces);
   const previous = await readJson(ctx.store, refs.ledger(id), LedgerEntrySchema);
   const tally = emptyTally();
-  const raw = ctx.keepRaw || !options.consolidate ? rawEventWriter(ctx, refs, id, object.size) : undefined;
+  const raw = ctx.keepRaw || !options.consolidate ? rawEventWriter<E>(ctx.store, refs.raw(id), object.size) : undefined;
   const format = withTimeBounds(ctx.format, ctx.finality, ctx.clock().getTime());
   const select = raw ? undefined : ctx.pipeline.summaryFields;
   let minTime = Infinity;
@@ -69,7 +68,7 @@ export async function ingestObject<E extends TimedEvent, S>(object: SourceObject
     );
     await raw?.finish();
     const windows = options.consolidate ? await writePartials(ctx, id, name, partials, previous?.windows) : windowCounts(ctx, partials);
-    await writeParseErrors(ctx, refs, id, name, tally, previous?.parse_errors ?? 0);
+    await writeParseErrors(ctx.store, refs.parseErrors(id), name, tally, previous?.parse_errors ?? 0);
     const touched = options.consolidate ? [...Object.keys(windows), ...Object.keys(previous?.windows ?? {})] : [];
     await writeChange(ctx.store, ctx.pipeline.namespaces, { object_id: id, etag: object.etag, key: object.key, windows: touched });
     const entry: LedgerEntry = {
@@ -112,11 +111,6 @@ function readLimits(ctx: Pick<StepContext, 'maxLineLength' | 'maxDecodedBytes' |
   };
 }
 
-async function writeParseErrors(ctx: { store: StepContext['store'] }, refs: PipelineRefs, id: string, name: string, tally: ParseTally, previousErrors: number): Promise<void> {
-  if (tally.errors === 0) return previousErrors > 0 ? ctx.store.remove(refs.parseErrors(id)) : undefined;
-  await ctx.store.put(refs.parseErrors(id), jsonBytes({ object: name, total: tally.errors, kept: tally.errorRecords.length, errors: tally.errorRecords }));
-}
-
 async function quarantine(ctx: { store: StepContext['store'] }, refs: PipelineRefs, object: SourceObject, id: string, name: string, error: ObjectQuarantinedError): Promise<LedgerEntry> {
   await ctx.store.put(refs.quarantine(id), jsonBytes({ object: name, code: error.code, line: error.line ?? null, message: error.message }));
   const entry: LedgerEntry = {
@@ -136,35 +130,4 @@ async function quarantine(ctx: { store: StepContext['store'] }, refs: PipelineRe
   };
   await ctx.store.put(refs.ledger(id), jsonBytes(entry));
   return entry;
-}
-
-/**
- * Streams events as gzip NDJSON into the store while the object is read. The fastest zlib
- * level keeps compression off the parse's critical path; `ready` holds the read back while
- * zlib catches up, so memory stays flat.
- */
-function rawEventWriter<E>(ctx: { store: StepContext['store'] }, refs: PipelineRefs, id: string, objectSize: number) {
-  // NDJSON events compress about as well as the log did; size zlib's buffer to match.
-  const gzip = createGzip({ level: zlib.Z_BEST_SPEED, chunkSize: objectSize < 64 * 1024 ? 16 * 1024 : 256 * 1024 });
-  // The store's verdict, observed by ready() and finish(); a failed put reports its error there, so the
-  // stream's own error (from abort) has nobody else to tell.
-  gzip.on('error', () => undefined);
-  const stored = ctx.store.put(refs.raw(id), gzip);
-  stored.catch(() => undefined);
-  return {
-    // A put that failed will never drain the stream: its rejection ends the read instead of a wait forever.
-    ready: (): Promise<void> | undefined => (gzip.writableNeedDrain ? Promise.race([once(gzip, 'drain').then(() => undefined), stored]) : undefined),
-    write(events: readonly E[]): void {
-      let text = '';
-      for (const e of events) text += `${JSON.stringify(e)}\n`;
-      gzip.write(text);
-    },
-    async finish(): Promise<void> {
-      gzip.end();
-      await stored;
-    },
-    abort(error: unknown): void {
-      gzip.destroy(error instanceof Error ? error : new Error(String(error)));
-    },
-  };
 }

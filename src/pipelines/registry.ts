@@ -6,21 +6,19 @@ const registered = new Map<string, AnyPipeline>([[cloudfrontPipeline.name, cloud
 
 /**
  * Adds a pipeline of your own, so the CLI (`--pipeline NAME`), `serve` (its routes and steps)
- * and the Lambda handler (its source types) run it like the built-in ones. A name or a source
- * type already taken is a ConfigError: two pipelines never share a format.
+ * and the Lambda handler (its source types) run it like the built-in ones. A name already
+ * taken is a ConfigError. Pipelines may read the same source types (a second summary of
+ * CloudFront logs, say); event-driven routing gives a source type to the pipeline registered
+ * first, so give yours source types of its own to route objects to it.
  *
  * @example
  * ```ts
  * import { cloudfrontPipeline, pipelineNamespaces, registerPipeline } from 'letsflow';
- * registerPipeline({ ...cloudfrontPipeline, name: 'cf-copy', namespaces: pipelineNamespaces('cf-copy'), formats: {}, defaultFormat: 'cloudfront-realtime' });
+ * registerPipeline({ ...cloudfrontPipeline, name: 'cf-copy', namespaces: pipelineNamespaces('cf-copy') });
  * ```
  */
 export function registerPipeline(pipeline: AnyPipeline): void {
   if (registered.has(pipeline.name)) throw new ConfigError(`a pipeline named ${pipeline.name} is already registered`);
-  for (const type of Object.keys(pipeline.formats)) {
-    const owner = pipelineForSourceType(type);
-    if (owner) throw new ConfigError(`source type ${type} of pipeline ${pipeline.name} is already read by pipeline ${owner.name}`);
-  }
   registered.set(pipeline.name, pipeline);
 }
 
