@@ -57,7 +57,7 @@ export const geoPipeline: PipelineDefinition<CloudFrontEvent, GeoSummary> = {
       { header: 'top referrer', value: (s) => topEntries(s.referrers, 1)[0]?.[0] ?? '-' },
     ],
     total: (s) => `${s.requests} requests from ${s.countries.keys.size} countries and ${s.referrers.keys.size} referring hosts`,
-    top: { label: 'referrers', items: (s, limit) => topEntries(s.referrers, limit).map(([key, v]) => ({ key, ...v })) },
+    top: { label: 'referrers', keyName: 'referrer', items: (s, limit) => topEntries(s.referrers, limit).map(([key, v]) => ({ key, ...v })) },
     point: (s) => ({ requests: s.requests, countries: s.countries.keys.size, referrers: s.referrers.keys.size }),
   },
 };

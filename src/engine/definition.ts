@@ -77,9 +77,15 @@ export interface PipelineViews<S> {
   /** The summary in one line, for the report's total. */
   readonly total: (summary: S) => string;
   /** The top keys of a summary (paths, keys, topics), for the report and `/top`. */
-  readonly top?: { readonly label: string; readonly items: (summary: S, limit: number) => TopItem[] };
-  /** The figures of one window in a time series. */
-  readonly point: (summary: S) => Record<string, number | null>;
+  readonly top?: {
+    /** What the list is of, plural (`paths`): the report's heading and the API's field. */
+    readonly label: string;
+    /** What one key is (`path`): its field name in the API's answer. */
+    readonly keyName: string;
+    readonly items: (summary: S, limit: number) => TopItem[];
+  };
+  /** The figures of one window in a time series (JSON). */
+  readonly point: (summary: S) => Record<string, unknown>;
 }
 
 /**
@@ -137,6 +143,10 @@ export interface StepContext<E extends TimedEvent = TimedEvent, S = unknown> {
   readonly maxDecodedBytes?: number;
   readonly maxCompressionRatio?: number;
 }
+
+/** A step context of any pipeline, as code that serves several (the event-driven dispatcher) takes them. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyStepContext = StepContext<any, any>;
 
 /**
  * A step context for a pipeline with its defaults: its default format, its finality policy,

@@ -1,5 +1,5 @@
 import { estimateDistinct } from '../../core/distinctSketch.js';
-import { meanOf, quantile } from '../../core/quantileSketch.js';
+import { quantile } from '../../core/quantileSketch.js';
 import { topEntries } from '../../core/topKeys.js';
 import type { PipelineViews } from '../../engine/definition.js';
 import { formatBytes, formatCount } from '../../core/humanize.js';
@@ -20,20 +20,16 @@ export const trafficViews: PipelineViews<TrafficSummary> = {
     { header: 'top path', value: (s) => topEntries(s.paths, 1)[0]?.[0] ?? '-' },
   ],
   total: (s) => `${formatCount(s.requests)} requests, ${formatBytes(s.bytes)}, ${hitRate(s).toFixed(1)}% cache hits, ~${formatCount(estimateDistinct(s.userAgents))} user agents`,
-  top: { label: 'paths', items: (s, limit) => topEntries(s.paths, limit).map(([key, { count, bytes }]) => ({ key, count, bytes })) },
+  top: { label: 'paths', keyName: 'path', items: (s, limit) => topEntries(s.paths, limit).map(([key, { count, bytes }]) => ({ key, count, bytes })) },
+  // Seed 001's time-series fields, as the API answered them before there were other pipelines.
   point: (s) => {
     const p95 = p95ms(s);
-    const mean = meanOf(s.timeTaken);
     return {
-      requests: s.requests,
-      bytes: s.bytes,
-      '2xx': byClass(s, '2xx'),
-      '3xx': byClass(s, '3xx'),
-      '4xx': byClass(s, '4xx'),
-      '5xx': byClass(s, '5xx'),
+      total_requests: s.requests,
+      total_bytes: s.bytes,
+      status_breakdown: { '2xx': byClass(s, '2xx'), '3xx': byClass(s, '3xx'), '4xx': byClass(s, '4xx'), '5xx': byClass(s, '5xx'), other: byClass(s, '1xx') + byClass(s, 'other') },
       cache_hit_rate: hitRate(s),
-      p95_time_taken: p95 === null ? null : p95 / 1000,
-      avg_time_taken: mean === null ? null : mean / 1000,
+      time_taken_p95: p95 === null ? null : p95 / 1000,
     };
   },
 };

@@ -135,7 +135,8 @@ export function buildApi(options: ApiOptions): FastifyInstance {
         const windows = (await windowsInRange(query.period, query.from, query.to)).filter((w) => w.stored);
         // Summaries are merged, never their readable views, so top keys over a range are as exact as the summaries.
         const merged = mergeAllOf(pipeline.summary, windows.map((w) => w.summary));
-        return { period: query.period, windows: windows.length, [top.label]: top.items(merged, query.limit) };
+        const items = top.items(merged, query.limit).map(({ key, ...figures }) => ({ [top.keyName]: key, ...figures }));
+        return { period: query.period, windows: windows.length, [top.label]: items };
       });
     }
   }
