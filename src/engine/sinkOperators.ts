@@ -3,7 +3,7 @@ import type { TimedEvent } from '../core/summaryKind.js';
 import type { WindowResult } from '../core/windowResult.js';
 import type { ParseTally } from '../formats/logFormat.js';
 import { displayName, type SourceObject } from '../sources/sourceObject.js';
-import type { PipelineOutputs } from './definition.js';
+import type { PipelineOutputs, StoreAndLayout } from './definition.js';
 import type { CacheStore } from '../sinks/cacheStore.js';
 import { AggregateDocSchema, readStoredJson, writeJsonIfChanged } from './documents.js';
 import { objectId, pipelineRefs } from './layout.js';
@@ -65,7 +65,7 @@ export function writeWindows<S>(target: SinkTarget<S>): OperatorFunction<WindowR
  * @param object the source object the events come from
  * @returns an operator passing the batches through
  */
-export function writeRawEvents<E extends TimedEvent>(target: SinkTarget<unknown>, object: SourceObject): OperatorFunction<readonly E[], readonly E[]> {
+export function writeRawEvents<E extends TimedEvent>(target: StoreAndLayout, object: SourceObject): OperatorFunction<readonly E[], readonly E[]> {
   return (source) =>
     new Observable<readonly E[]>((subscriber) => {
       const writer = rawEventWriter<E>(target.store, pipelineRefs(target.pipeline.namespaces).raw(objectId(object)), object.size);
@@ -109,7 +109,7 @@ export function writeRawEvents<E extends TimedEvent>(target: SinkTarget<unknown>
  * readLines(object).pipe(parse(format, { object: object.key, tally }), writeParseErrorsOf({ store: memoryCacheStore(), pipeline: cloudfrontPipeline }, object, tally)).subscribe();
  * ```
  */
-export function writeParseErrorsOf<T>(target: SinkTarget<unknown>, object: SourceObject, tally: ParseTally): OperatorFunction<T, T> {
+export function writeParseErrorsOf<T>(target: StoreAndLayout, object: SourceObject, tally: ParseTally): OperatorFunction<T, T> {
   return (source) =>
     new Observable<T>((subscriber) =>
       source.subscribe({

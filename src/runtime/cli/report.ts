@@ -7,7 +7,7 @@ import { storedWindowsIn } from '../../engine/windowQueries.js';
 import type { CacheStore } from '../../sinks/cacheStore.js';
 
 /** The stored aggregates of one period, oldest first: the windows with data (empty ones are never stored). */
-export async function loadAggregates(store: CacheStore, pipeline: PipelineOutputs<unknown>, period: Period): Promise<AggregateDoc[]> {
+export async function loadAggregates<S>(store: CacheStore, pipeline: PipelineOutputs<S>, period: Period): Promise<AggregateDoc[]> {
   return storedWindowsIn(store, pipeline, period, -Infinity, Infinity);
 }
 
