@@ -1,10 +1,17 @@
 import { estimateDistinct } from '../../core/distinctSketch.js';
 import { meanOf, quantile, type QuantileSketch } from '../../core/quantileSketch.js';
-import { topEntries } from '../../core/topKeys.js';
+import { emptyTopKeys, mergeTopKeys, topEntries, type TopKeys } from '../../core/topKeys.js';
 import type { TrafficSummary } from './trafficSummary.js';
 
 /** How many paths a summary's readable view lists. */
 export const TOP_PATHS = 20;
+
+/**
+ * `t` as its stored form holds it: pruned to its bound. Between prunes `addKey` lets the map
+ * grow to twice the bound, so without this a document's view (from the in-memory summary) could
+ * list more paths than the bound, with no error, beside a stored summary that says otherwise.
+ */
+const settled = (t: TopKeys): TopKeys => (t.keys.size > t.bound ? mergeTopKeys(t, emptyTopKeys(t.bound)) : t);
 
 /**
  * The readable figures of a traffic summary, in the field names of seed 001's consolidation
@@ -21,17 +28,19 @@ export function describeTraffic(s: TrafficSummary) {
     p99: seconds(quantile(q, 0.99)),
   });
   const byClass = (c: string): number => s.statusClasses.get(c as never) ?? 0;
+  const paths = settled(s.paths);
+  const edges = settled(s.edges);
   return {
     total_requests: s.requests,
     total_bytes: s.bytes,
-    unique_paths: s.paths.keys.size,
+    unique_paths: paths.keys.size,
     unique_agents: estimateDistinct(s.userAgents),
-    unique_edges: s.edges.keys.size,
+    unique_edges: edges.keys.size,
     status_breakdown: { '2xx': byClass('2xx'), '3xx': byClass('3xx'), '4xx': byClass('4xx'), '5xx': byClass('5xx'), other: byClass('1xx') + byClass('other') },
-    top_paths: topEntries(s.paths, TOP_PATHS).map(([path, { count, bytes }]) => ({ path, count, bytes })),
-    paths_other: { ...s.paths.other },
-    paths_error: s.paths.error,
-    edge_distribution: Object.fromEntries([...s.edges.keys.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([edge, { count }]) => [edge, count])),
+    top_paths: topEntries(paths, TOP_PATHS).map(([path, { count, bytes }]) => ({ path, count, bytes })),
+    paths_other: { ...paths.other },
+    paths_error: paths.error,
+    edge_distribution: Object.fromEntries([...edges.keys.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([edge, { count }]) => [edge, count])),
     cache_hit_rate: s.requests === 0 ? 0 : Math.round((s.cacheHits / s.requests) * 10_000) / 100,
     avg_time_taken: seconds(meanOf(s.timeTaken)),
     avg_ttfb: seconds(meanOf(s.ttfb)),

@@ -2,19 +2,24 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { windowEnd, windowStart, type Period } from '../../../src/core/periods.js';
 import { RollupState } from '../../../src/core/rollupState.js';
-import { summarize, summaryToJson } from '../../../src/core/summary.js';
+import { summarizeWith, type SummaryKind } from '../../../src/core/summaryKind.js';
 import { TumblingWindows } from '../../../src/core/tumblingWindows.js';
 import type { WindowResult } from '../../../src/core/windowResult.js';
+import type { CloudFrontEvent } from '../../../src/formats/cloudfront/event.js';
+import { trafficSummary } from '../../../src/pipelines/cloudfront/trafficKind.js';
+import { summaryToJson, type TrafficSummary } from '../../../src/pipelines/cloudfront/trafficSummary.js';
 import { arbEvent, event, BASE_TIME } from '../../helpers/factories.js';
 
 const HOUR = 3_600_000;
-const json = (w: WindowResult) => JSON.stringify(summaryToJson(w.summary));
+type Traffic = WindowResult<TrafficSummary>;
+const json = (w: Traffic) => JSON.stringify(summaryToJson(w.summary));
+const summarize = (events: Iterable<CloudFrontEvent>): TrafficSummary => summarizeWith(trafficSummary, events);
 
-function runWindows(events: Parameters<TumblingWindows['add']>[0], lateness: number): WindowResult[] {
-  const windows = new TumblingWindows('30min', lateness);
-  const rollup = new RollupState();
-  const out: WindowResult[] = [];
-  const feed = (ws: WindowResult[]): void => {
+function runWindows(events: readonly CloudFrontEvent[], lateness: number): Traffic[] {
+  const windows = new TumblingWindows(trafficSummary, '30min', lateness);
+  const rollup = new RollupState(trafficSummary);
+  const out: Traffic[] = [];
+  const feed = (ws: Traffic[]): void => {
     for (const w of ws) out.push(w, ...rollup.add(w));
   };
   feed(windows.add(events).emitted);
@@ -55,7 +60,7 @@ describe('core: tumbling windows and rollup', () => {
 
   it('returns an event for a window already final as late and never merges it', () => {
     // Prepare
-    const windows = new TumblingWindows('30min', 0);
+    const windows = new TumblingWindows(trafficSummary, '30min', 0);
     windows.add([event({ timestamp: BASE_TIME + 10 * 60_000 }), event({ timestamp: BASE_TIME + 2 * HOUR })]);
     // Act
     const { emitted, late } = windows.add([event({ timestamp: BASE_TIME + 5 * 60_000 })]);
@@ -63,6 +68,31 @@ describe('core: tumbling windows and rollup', () => {
     expect(late).toHaveLength(1);
     expect(emitted).toHaveLength(0);
     expect(windows.flush().reduce((n, w) => n + w.summary.requests, 0)).toBe(1);
+  });
+
+  it('windows and rolls up any summary kind, not only traffic', () => {
+    // A kind that only counts events and sums a value: the windows know nothing of CloudFront.
+    const sum: SummaryKind<{ timestamp: number; v: number }, { n: number; v: number }> = {
+      name: 'sum', empty: () => ({ n: 0, v: 0 }), adder: () => (s, e) => { s.n++; s.v += e.v; },
+      merge: (a, b) => ({ n: a.n + b.n, v: a.v + b.v }), toJson: (s) => s, fromJson: (j) => j as { n: number; v: number },
+      describe: (s) => ({ ...s }), events: (s) => s.n,
+    };
+    fc.assert(
+      fc.property(fc.array(fc.record({ timestamp: fc.integer({ min: BASE_TIME, max: BASE_TIME + 3 * 86_400_000 }), v: fc.integer({ min: 0, max: 100 }) }), { minLength: 1, maxLength: 60 }), (events) => {
+        const sorted = [...events].sort((a, b) => a.timestamp - b.timestamp);
+        const windows = new TumblingWindows(sum, '30min', 0);
+        const rollup = new RollupState(sum);
+        const out: WindowResult<{ n: number; v: number }>[] = [];
+        for (const w of [...windows.add(sorted).emitted, ...windows.flush()]) out.push(w, ...rollup.add(w));
+        out.push(...rollup.flush());
+        for (const w of out) {
+          const inside = sorted.filter((e) => e.timestamp >= w.start && e.timestamp < windowEnd(w.period, w.start));
+          expect(w.summary).toEqual({ n: inside.length, v: inside.reduce((t, e) => t + e.v, 0) });
+        }
+        expect(out.filter((w) => w.period === 'daily').reduce((t, w) => t + w.summary.n, 0)).toBe(events.length);
+      }),
+      { numRuns: 50 },
+    );
   });
 
   it('makes a parent final only when all its children are', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { LetsflowError } from '../../../src/core/errors.js';
-import type { EventField } from '../../../src/core/event.js';
+import type { EventField } from '../../../src/formats/cloudfront/event.js';
 import { cloudfrontFields, type CloudFrontLogKind } from '../../../src/formats/cloudfrontFields.js';
 
 function convert(kind: CloudFrontLogKind, fields: Record<string, string>, options: { keepClientIp?: boolean; select?: ReadonlySet<EventField> } = {}) {

@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/core/errors.js';
-import { CloudFrontEventSchema, MAX_ERROR_LINE_CHARS, type CloudFrontEvent, type EventField } from '../../../src/core/event.js';
+import { MAX_ERROR_LINE_CHARS } from '../../../src/core/records.js';
+import { CloudFrontEventSchema, type CloudFrontEvent, type EventField } from '../../../src/formats/cloudfront/event.js';
 import { CloudFrontRealtimeOptionsSchema, cloudfrontRealtime, type CloudFrontRealtimeOptions } from '../../../src/formats/cloudfrontRealtime.js';
 import { AWS_CANONICAL_FIELDS, SGRAPH_27_FIELDS, SGRAPH_LIVE_26_FIELDS } from '../../../src/formats/fieldLists.js';
 import { emptyTally, type ParseTally } from '../../../src/formats/logFormat.js';

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { ConfigError } from '../../../src/core/errors.js';
-import { CloudFrontEventSchema, type CloudFrontEvent, type EventField } from '../../../src/core/event.js';
+import { CloudFrontEventSchema, type CloudFrontEvent, type EventField } from '../../../src/formats/cloudfront/event.js';
 import { CloudFrontStandardOptionsSchema, cloudfrontStandard, type CloudFrontStandardOptions } from '../../../src/formats/cloudfrontStandard.js';
 import { emptyTally, type ParseTally } from '../../../src/formats/logFormat.js';
 

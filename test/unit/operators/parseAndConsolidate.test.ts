@@ -1,9 +1,11 @@
 import { EMPTY, lastValueFrom, of, Subject, throwError, toArray } from 'rxjs';
 import { describe, expect, it } from 'vitest';
+import type { CloudFrontEvent } from '../../../src/formats/cloudfront/event.js';
 import { cloudfrontRealtime } from '../../../src/formats/cloudfrontRealtime.js';
 import { emptyTally, type LogFormat } from '../../../src/formats/logFormat.js';
 import { consolidate } from '../../../src/operators/consolidate.js';
 import { parse } from '../../../src/operators/parse.js';
+import { trafficSummary } from '../../../src/pipelines/cloudfront/trafficKind.js';
 import { BASE_TIME, event } from '../../helpers/factories.js';
 import { sgraph27Line } from '../../helpers/objects.js';
 
@@ -35,7 +37,7 @@ describe('operator: parse', () => {
 
   it('uses one parser per subscription', async () => {
     let created = 0;
-    const counting: LogFormat = { name: 'counting', createParser: (ctx) => (created++, format.createParser(ctx)) };
+    const counting: LogFormat<CloudFrontEvent> = { name: 'counting', createParser: (ctx) => (created++, format.createParser(ctx)) };
     const op = of({ firstLine: 1, lines: [line(1)] }).pipe(parse(counting, { object: 'o', tally: emptyTally() }));
     await lastValueFrom(op);
     await lastValueFrom(op);
@@ -43,7 +45,7 @@ describe('operator: parse', () => {
   });
 
   it('errors the output when the parser throws, and propagates source errors', async () => {
-    const throwing: LogFormat = { name: 'bad', createParser: () => () => { throw new Error('parser bug'); } };
+    const throwing: LogFormat<CloudFrontEvent> = { name: 'bad', createParser: () => () => { throw new Error('parser bug'); } };
     await expect(lastValueFrom(of({ firstLine: 1, lines: ['x'] }).pipe(parse(throwing, { object: 'o', tally: emptyTally() })))).rejects.toThrow('parser bug');
     await expect(lastValueFrom(throwError(() => new Error('read failed')).pipe(parse(format, { object: 'o', tally: emptyTally() })))).rejects.toThrow('read failed');
   });
@@ -55,7 +57,7 @@ describe('operator: consolidate', () => {
     const source = new Subject<ReturnType<typeof event>[]>();
     const seen: { start: number; requests: number }[] = [];
     let completed = false;
-    source.pipe(consolidate()).subscribe({ next: (p) => seen.push({ start: p.start, requests: p.summary.requests }), complete: () => (completed = true) });
+    source.pipe(consolidate(trafficSummary)).subscribe({ next: (p) => seen.push({ start: p.start, requests: p.summary.requests }), complete: () => (completed = true) });
     // Act
     source.next([event({ timestamp: BASE_TIME + 40 * 60_000 }), event({ timestamp: BASE_TIME })]);
     source.next([event({ timestamp: BASE_TIME + 29 * 60_000 + 59_999 })]);
@@ -68,10 +70,10 @@ describe('operator: consolidate', () => {
   });
 
   it('emits nothing for an empty source, and nothing of a source that errors', async () => {
-    expect(await lastValueFrom(EMPTY.pipe(consolidate(), toArray()))).toEqual([]);
+    expect(await lastValueFrom(EMPTY.pipe(consolidate(trafficSummary), toArray()))).toEqual([]);
     const seen: unknown[] = [];
     const source = new Subject<ReturnType<typeof event>[]>();
-    source.pipe(consolidate()).subscribe({ next: (p) => seen.push(p), error: () => undefined });
+    source.pipe(consolidate(trafficSummary)).subscribe({ next: (p) => seen.push(p), error: () => undefined });
     source.next([event()]);
     source.error(new Error('gzip_corrupt'));
     expect(seen).toEqual([]);
