@@ -1,5 +1,9 @@
 import fc from 'fast-check';
-import type { CloudFrontEvent } from '../../src/core/event.js';
+import type { CloudFrontEvent } from '../../src/formats/cloudfront/event.js';
+import { stepContextFor, type FinalityPolicy, type StepContext } from '../../src/engine/definition.js';
+import { cloudfrontPipeline } from '../../src/pipelines/cloudfront/definition.js';
+import type { TrafficSummary } from '../../src/pipelines/cloudfront/trafficSummary.js';
+import type { CacheStore } from '../../src/sinks/cacheStore.js';
 
 /** 2026-02-14T00:00:00Z: a Saturday, two weeks before a month end, so rollups cross days and a month. */
 export const BASE_TIME = Date.UTC(2026, 1, 14);
@@ -32,4 +36,26 @@ export function event(overrides: Partial<CloudFrontEvent> = {}): CloudFrontEvent
     time_to_first_byte: 0.01,
     ...overrides,
   };
+}
+
+/** A wall clock well after every event the factories make: no event is in the future, and the ingest clock never matters. */
+export const TEST_NOW = new Date('2026-11-22T00:00:00Z');
+
+/** The tests' finality policy: the pipeline's skew, lateness 0 and no idle bound, with `overrides` (such as `latenessMs`). */
+export function testFinality(overrides: Partial<FinalityPolicy> = {}): FinalityPolicy {
+  return { ...cloudfrontPipeline.finality, latenessMs: 0, idleMs: Number.POSITIVE_INFINITY, ...overrides };
+}
+
+/**
+ * A CloudFront step context for tests: the fixed clock above, raw events off, lateness 0 and
+ * no idle bound, so finality follows the data alone (the rule before idle finality) unless a
+ * test sets `finality` itself.
+ */
+export function cloudfrontContext(store: CacheStore, overrides: Partial<Omit<StepContext<CloudFrontEvent, TrafficSummary>, 'pipeline' | 'store'>> = {}): StepContext<CloudFrontEvent, TrafficSummary> {
+  return stepContextFor(cloudfrontPipeline, store, {
+    clock: () => TEST_NOW,
+    keepRaw: false,
+    finality: testFinality(),
+    ...overrides,
+  });
 }

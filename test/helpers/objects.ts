@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
-import type { CloudFrontEvent } from '../../src/core/event.js';
+import type { CloudFrontEvent } from '../../src/formats/cloudfront/event.js';
 import type { SourceObject } from '../../src/sources/sourceObject.js';
 
 /** An in-memory source object holding `bytes`, gzip or not. */

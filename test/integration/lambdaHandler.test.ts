@@ -2,11 +2,11 @@ import { gzipSync } from 'node:zlib';
 import { GetObjectCommand, HeadObjectCommand, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { ReceiveMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ingestObject } from '../../src/pipelines/cloudfront/ingest.js';
-import { stepContext } from '../../src/runtime/cloudfrontService.js';
+import { ingestObject } from '../../src/engine/ingest.js';
 import { loadConfig } from '../../src/runtime/config.js';
 import { createHandler } from '../../src/runtime/lambda/handler.js';
 import type { SqsLambdaEvent } from '../../src/runtime/lambda/lambdaEvents.js';
+import { stepContext } from '../../src/runtime/pipelineService.js';
 import { s3CacheStore } from '../../src/sinks/s3CacheStore.js';
 import { s3Object } from '../../src/sources/s3Object.js';
 import { event } from '../helpers/factories.js';
@@ -136,7 +136,7 @@ describe('runtime: lambda handler with real S3 notifications', () => {
     const lambdaKeys = (await keysUnder(client, cache, 'lambda/')).map((k) => k.slice('lambda/'.length));
     const directKeys = (await keysUnder(client, cache, 'direct/')).map((k) => k.slice('direct/'.length));
     expect(lambdaKeys).toEqual(directKeys);
-    expect(lambdaKeys.filter((k) => k.startsWith('sa-ledger/')).length).toBe(2); // the failing object stays pending
+    expect(lambdaKeys.filter((k) => k.startsWith('sa-ledger/data/key-based/objects/')).length).toBe(2); // the failing object stays pending
     expect(lambdaKeys.some((k) => k.startsWith('sa-cloudfront-consolidated/'))).toBe(true);
     for (const key of lambdaKeys) expect(await body(`lambda/${key}`), key).toEqual(await body(`direct/${key}`));
   }, 20_000);
@@ -157,7 +157,7 @@ describe('runtime: lambda handler with real S3 notifications', () => {
       [FAILING, 'committed', undefined],
       [GOOD[0], 'committed', 'already_committed'],
     ]);
-    expect((await keysUnder(client, cache, 'lambda/sa-ledger/')).length).toBe(3);
+    expect((await keysUnder(client, cache, 'lambda/sa-ledger/data/key-based/objects/')).length).toBe(3);
   });
 
   it('handles direct S3 events: resolves when all are committed, throws when an object failed', async () => {

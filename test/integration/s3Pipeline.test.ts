@@ -6,13 +6,15 @@ import { promisify } from 'node:util';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { writeDemoObjects } from '../../src/pipelines/cloudfront/demoData.js';
-import { NAMESPACES, objectId } from '../../src/pipelines/cloudfront/layout.js';
-import { claimObject } from '../../src/pipelines/cloudfront/leases.js';
-import { runPipeline } from '../../src/pipelines/cloudfront/runPipeline.js';
+import { blockerFor } from '../../src/engine/finality.js';
+import { objectId, pipelineRefs } from '../../src/engine/layout.js';
+import { claimObject } from '../../src/engine/leases.js';
+import { runPipeline } from '../../src/engine/runPipeline.js';
+import { NAMESPACES } from '../../src/pipelines/cloudfront/namespaces.js';
 import { s3CacheStore } from '../../src/sinks/s3CacheStore.js';
 import { s3Objects } from '../../src/sources/s3Objects.js';
-import { cloudfrontRealtime } from '../../src/formats/cloudfrontRealtime.js';
 import type { CacheStore } from '../../src/sinks/cacheStore.js';
+import { cloudfrontContext, testFinality } from '../helpers/factories.js';
 import { conditionalProxy, type LoopbackProxy } from './support/conditionalProxy.js';
 import { freshBucket, keysUnder, putObjects, testS3Client } from './support/s3.js';
 
@@ -109,17 +111,27 @@ describe('integration: the CloudFront pipeline on S3', () => {
     const store = cacheStore(cache);
     const objects = await s3Objects({ bucket: logs, prefix: PREFIX, client });
     let now = Date.now();
-    await claimObject(store, objectId(objects[0]!), 'dead-worker', 60_000, now);
-    const ctx = { store, format: cloudfrontRealtime({}), clock: () => new Date(0), lateness: 15 * 60_000, keepRaw: false };
+    const id = objectId(objects[0]!);
+    await claimObject(store, pipelineRefs(NAMESPACES).lease(id), id, 'dead-worker', 60_000, now);
+    const ctx = cloudfrontContext(store, { finality: testFinality({ latenessMs: 15 * 60_000 }) });
+    // The event times the held object's key date lets it hold: no window reaching them may settle while it is pending
+    const held = blockerFor(objects[0]!.key, ctx.finality);
+    const reachesHeld = (doc: { period_start: string; period_end: string }): boolean => Date.parse(doc.period_start) < held.to && Date.parse(doc.period_end) > held.from;
+    const docs = async () => [...(await aggregates(store)).values()] as { status: string; period_start: string; period_end: string }[];
     // Act
     const whileHeld = await runPipeline(objects, ctx, { lease: { owner: 'b', ttlMs: 60_000, now: () => now } });
+    const docsWhileHeld = await docs();
     now += 61_000;
     const afterExpiry = await runPipeline(objects, ctx, { lease: { owner: 'b', ttlMs: 60_000, now: () => now } });
+    const docsAfterExpiry = await docs();
     // Assess
     expect(whileHeld.processed).toBe(objects.length - 1);
-    expect(whileHeld.aggregate.final).toBe(0);
+    expect(Number.isFinite(held.from) && Number.isFinite(held.to)).toBe(true); // a Firehose key is dated
+    expect(docsWhileHeld.filter(reachesHeld).length).toBeGreaterThan(0);
+    expect(docsWhileHeld.filter((d) => reachesHeld(d) && d.status === 'final')).toEqual([]);
     expect(afterExpiry.processed).toBe(1);
     expect(afterExpiry.aggregate.final).toBeGreaterThan(0);
+    expect(docsAfterExpiry.filter((d) => reachesHeld(d) && d.status === 'final').length).toBeGreaterThan(0);
   }, 60_000);
 
   it('archives only committed objects, and archiving again is harmless', async () => {
@@ -129,7 +141,7 @@ describe('integration: the CloudFront pipeline on S3', () => {
     await putObjects(client, live, await Promise.all(keys.map(async (key) => ({ key, body: await (await client.send(new (await import('@aws-sdk/client-s3')).GetObjectCommand({ Bucket: logs, Key: key }))).Body!.transformToByteArray() }))));
     const cache = await freshBucket(client, 'archive-cache');
     const half = keys.slice(0, Math.floor(keys.length / 2));
-    const ctx = { store: cacheStore(cache), format: cloudfrontRealtime({}), clock: () => new Date(0), lateness: 0, keepRaw: false };
+    const ctx = cloudfrontContext(cacheStore(cache));
     await runPipeline((await s3Objects({ bucket: live, prefix: PREFIX, client })).filter((o) => half.includes(o.key)), ctx);
     // Act
     const first = await letsflow('archive', '--source', `s3://${live}/${PREFIX}`, '--cache', `s3://${cache}/`, '--archive', 'archive/');

@@ -4,17 +4,17 @@ import { HeadObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { DeleteMessageCommand, ReceiveMessageCommand, SendMessageBatchCommand, SendMessageCommand, type Message } from '@aws-sdk/client-sqs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LetsflowError } from '../../src/core/errors.js';
-import { cloudfrontRealtime } from '../../src/formats/cloudfrontRealtime.js';
-import type { StepContext } from '../../src/pipelines/cloudfront/context.js';
-import { listLedger } from '../../src/pipelines/cloudfront/ledger.js';
+import { eventDrivenIngest } from '../../src/engine/eventDriven/eventDrivenIngest.js';
+import { objectDispatcher, type ObjectReport } from '../../src/engine/eventDriven/objectDispatcher.js';
+import { listLedger } from '../../src/engine/ledger.js';
+import { NAMESPACES } from '../../src/pipelines/cloudfront/namespaces.js';
+import type { CacheStore } from '../../src/sinks/cacheStore.js';
 import { memoryCacheStore } from '../../src/sinks/memoryCacheStore.js';
 import { s3CacheStore } from '../../src/sinks/s3CacheStore.js';
-import { eventDrivenIngest } from '../../src/sources/sqsS3Events/eventDrivenIngest.js';
-import { objectDispatcher, type ObjectReport } from '../../src/sources/sqsS3Events/objectDispatcher.js';
 import type { S3ObjectRef } from '../../src/sources/sqsS3Events/parseS3Event.js';
 import { sourceTypeRouter } from '../../src/sources/sqsS3Events/sourceTypeRouter.js';
 import { sqsS3Consumer, type ConsumerEvent } from '../../src/sources/sqsS3Events/sqsS3Consumer.js';
-import { event } from '../helpers/factories.js';
+import { cloudfrontContext, event, testFinality } from '../helpers/factories.js';
 import { sgraph27Line } from '../helpers/objects.js';
 import { queueDepth, s3EventJson, startS3EventBridge, type S3EventBridge } from './support/s3EventBridge.js';
 import { freshBucket } from './support/s3.js';
@@ -45,13 +45,7 @@ async function eventually(check: () => void | Promise<void>, ms: number): Promis
   }
 }
 
-const ctxFor = (store: StepContext['store']): StepContext => ({
-  store,
-  format: cloudfrontRealtime({}),
-  clock: () => new Date(Date.UTC(2026, 1, 16, 18)),
-  lateness: 15 * 60_000,
-  keepRaw: false,
-});
+const ctxFor = (store: CacheStore) => cloudfrontContext(store, { clock: () => new Date(Date.UTC(2026, 1, 16, 18)), finality: testFinality({ latenessMs: 15 * 60_000 }) });
 
 async function newQueue(visibilityTimeoutSeconds: number, maxReceiveCount = 5): Promise<{ queueUrl: string; dlqUrl: string }> {
   queue += 1;
@@ -164,7 +158,7 @@ describe('source: sqsS3Consumer against SQS', () => {
     expect(messages[0]).toMatchObject({ objects: 3, reason: expect.stringContaining(`s3://${source}/multi/b.gz: s3_request_failed`) });
     expect(attempts).toEqual([...keys, ...keys]);
     expect(dispatcher.counts()).toMatchObject({ committed: 3, alreadyCommitted: 2, failed: 0 }); // a and c answered from the ledger
-    expect((await listLedger(store)).map((e) => [e.object.key, e.status, e.events])).toEqual([
+    expect((await listLedger(store, NAMESPACES)).map((e) => [e.object.key, e.status, e.events])).toEqual([
       ['multi/a.gz', 'done', 3],
       ['multi/b.gz', 'done', 3],
       ['multi/c.gz', 'done', 3],
@@ -317,7 +311,7 @@ describe('source: sqsS3Consumer against SQS', () => {
     expect(fromCache.length).toBe(bridge.sent.filter((s) => s.bucket === cacheBucket).length);
     expect(fromCache.every((r) => r.status === 'skipped' && r.reason === 'cache_bucket')).toBe(true);
     expect(reports.filter((r) => r.status === 'committed').map((r) => `${r.bucket}/${r.key}`)).toEqual([`${source}/loop/one.gz`]);
-    expect((await listLedger(store)).map((e) => e.object.key)).toEqual(['loop/one.gz']);
+    expect((await listLedger(store, NAMESPACES)).map((e) => e.object.key)).toEqual(['loop/one.gz']);
     expect(dispatcher.counts().skipped.cache_bucket).toBe(fromCache.length);
   }, 25_000);
 });
@@ -336,6 +330,7 @@ describe('source: eventDrivenIngest against SQS', () => {
       waitTimeSeconds: 1,
       client: bridge.s3,
       store,
+      errorsNamespace: NAMESPACES.errors,
       cacheBucket: 'letsflow-cache',
       sourceTypeMap: '{"edi/": "cloudfront-realtime"}',
       contextFor: (type) => (type === 'cloudfront-realtime' ? ctxFor(store) : undefined),
@@ -356,7 +351,7 @@ describe('source: eventDrivenIngest against SQS', () => {
     const [poison] = await store.list('sa-errors', 'json', 'sqs-poison/');
     const record = JSON.parse(Buffer.from((await store.get({ namespace: 'sa-errors', key: poison!, fileType: 'json' }))!).toString('utf8')) as Record<string, unknown>;
     expect(record).toMatchObject({ receive_count: 1, body: '{"not":"an event"}', reason: expect.stringMatching(/^not_s3_event: no Records array/) });
-    expect((await listLedger(store)).map((e) => [e.object.key, e.events])).toEqual([['edi/2026/02/16/a.gz', 6]]);
+    expect((await listLedger(store, NAMESPACES)).map((e) => [e.object.key, e.events])).toEqual([['edi/2026/02/16/a.gz', 6]]);
     expect(ingest.stats()).toMatchObject({ messages: { deleted: 2, poison: 1 }, routes: { routed: { 'cloudfront-realtime': 1 } } });
     expect(await queueDepth(bridge.sqs, queueUrl)).toEqual({ visible: 0, inFlight: 0 });
   }, 15_000);

@@ -4,7 +4,7 @@ import type { CacheStore, EntryRef } from '../../sinks/cacheStore.js';
 import { sourceTypeRouter, type RouterCounts } from '../../sources/sqsS3Events/sourceTypeRouter.js';
 import { sqsS3Consumer, type ConsumerEvent, type ConsumerStats, type SqsS3ConsumerSettings } from '../../sources/sqsS3Events/sqsS3Consumer.js';
 import type { Timers } from '../../sources/sqsS3Events/visibilityHeartbeat.js';
-import type { StepContext } from '../definition.js';
+import type { AnyStepContext } from '../definition.js';
 import { jsonBytes } from '../documents.js';
 import { objectDispatcher, type DispatcherCounts, type ObjectReport } from './objectDispatcher.js';
 
@@ -25,7 +25,7 @@ export interface EventDrivenIngestOptions extends Omit<SqsS3ConsumerSettings, 'q
   /** `LETS__SOURCE_TYPE_MAP`, as text or parsed (format: `SourceTypeMapSchema`). */
   readonly sourceTypeMap: string | Readonly<Record<string, string>>;
   /** The step context of a source type, `undefined` for a type without a parser. */
-  readonly contextFor: (sourceType: string) => StepContext | undefined;
+  readonly contextFor: (sourceType: string) => AnyStepContext | undefined;
   /** One report per object. */
   readonly log?: (report: ObjectReport) => void;
   /** Settled messages and failed SQS calls. */

@@ -5,7 +5,7 @@ import { s3Object } from '../../sources/s3Object.js';
 import type { S3ObjectRef } from '../../sources/sqsS3Events/parseS3Event.js';
 import type { SourceTypeRouter } from '../../sources/sqsS3Events/sourceTypeRouter.js';
 import type { ObjectStatus } from '../../sources/sqsS3Events/sqsS3Consumer.js';
-import type { StepContext } from '../definition.js';
+import type { AnyStepContext } from '../definition.js';
 import { LedgerEntrySchema, readJson } from '../documents.js';
 import { ingestObject } from '../ingest.js';
 import { objectId, pipelineRefs } from '../layout.js';
@@ -56,7 +56,7 @@ export interface ObjectDispatcherOptions {
   readonly client: S3Client;
   readonly router: SourceTypeRouter;
   /** The step context (store, parser, limits) for a source type, or `undefined` when letsflow has no parser for it. */
-  readonly contextFor: (sourceType: string) => StepContext | undefined;
+  readonly contextFor: (sourceType: string) => AnyStepContext | undefined;
   /** Receives one report per object handled. */
   readonly log?: (report: ObjectReport) => void;
 }

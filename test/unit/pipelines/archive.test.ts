@@ -3,14 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { cloudfrontRealtime } from '../../../src/formats/cloudfrontRealtime.js';
-import { archiveCommitted } from '../../../src/pipelines/cloudfront/archiveStep.js';
-import type { StepContext } from '../../../src/pipelines/cloudfront/context.js';
-import { ingestObject } from '../../../src/pipelines/cloudfront/ingest.js';
-import { listLedger } from '../../../src/pipelines/cloudfront/ledger.js';
+import { archiveCommitted } from '../../../src/engine/archiveStep.js';
+import { ingestObject } from '../../../src/engine/ingest.js';
+import { ledgerEntriesFor } from '../../../src/engine/ledger.js';
+import { NAMESPACES } from '../../../src/pipelines/cloudfront/namespaces.js';
 import { memoryCacheStore } from '../../../src/sinks/memoryCacheStore.js';
 import { localObjects } from '../../../src/sources/localObjects.js';
-import { event } from '../../helpers/factories.js';
+import { cloudfrontContext, event } from '../../helpers/factories.js';
 import { sgraph27Line } from '../../helpers/objects.js';
 
 describe('pipeline: archive step', () => {
@@ -25,13 +24,14 @@ describe('pipeline: archive step', () => {
 
   it('moves only committed objects out of the live folder, and a re-run is harmless', async () => {
     // Prepare: a is committed, b is still pending, broken is quarantined
-    const ctx: StepContext = { store: memoryCacheStore(), format: cloudfrontRealtime({}), clock: () => new Date(0), lateness: 0, keepRaw: false };
+    const ctx = cloudfrontContext(memoryCacheStore());
     const listing = await localObjects(join(dir, 'live'), { archiveFolder: join(dir, 'archive') });
     await ingestObject(listing.find((o) => o.key.endsWith('a.gz'))!, ctx, { consolidate: true });
     await ingestObject(listing.find((o) => o.key.endsWith('broken.gz'))!, ctx, { consolidate: true });
     // Act
-    const archived = await archiveCommitted(listing, await listLedger(ctx.store));
-    const again = await archiveCommitted(await localObjects(join(dir, 'live'), { archiveFolder: join(dir, 'archive') }), await listLedger(ctx.store));
+    const archived = await archiveCommitted(listing, await ledgerEntriesFor(ctx.store, NAMESPACES, listing));
+    const relisted = await localObjects(join(dir, 'live'), { archiveFolder: join(dir, 'archive') });
+    const again = await archiveCommitted(relisted, await ledgerEntriesFor(ctx.store, NAMESPACES, relisted));
     // Assess
     expect(archived).toBe(1);
     expect(again).toBe(0);

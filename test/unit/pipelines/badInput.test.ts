@@ -1,23 +1,15 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { cloudfrontRealtime } from '../../../src/formats/cloudfrontRealtime.js';
-import type { StepContext } from '../../../src/pipelines/cloudfront/context.js';
-import { LedgerEntrySchema } from '../../../src/pipelines/cloudfront/documents.js';
-import { NAMESPACES, objectId } from '../../../src/pipelines/cloudfront/layout.js';
-import { listLedger } from '../../../src/pipelines/cloudfront/ledger.js';
-import { runPipeline } from '../../../src/pipelines/cloudfront/runPipeline.js';
+import { LedgerEntrySchema } from '../../../src/engine/documents.js';
+import { objectId } from '../../../src/engine/layout.js';
+import { listLedger } from '../../../src/engine/ledger.js';
+import { runPipeline } from '../../../src/engine/runPipeline.js';
+import { NAMESPACES } from '../../../src/pipelines/cloudfront/namespaces.js';
 import { memoryCacheStore, type MemoryCacheStore } from '../../../src/sinks/memoryCacheStore.js';
-import { BASE_TIME, event } from '../../helpers/factories.js';
+import { BASE_TIME, cloudfrontContext, event } from '../../helpers/factories.js';
 import { memoryObject, realtimeObject, sgraph27Line } from '../../helpers/objects.js';
 
-const ctx = (store: MemoryCacheStore): StepContext => ({
-  store,
-  format: cloudfrontRealtime({ fields: 'sgraph-27' }),
-  clock: () => new Date('2026-11-22T00:00:00Z'),
-  lateness: 0,
-  keepRaw: true,
-  maxLineLength: 4096,
-});
+const ctx = (store: MemoryCacheStore) => cloudfrontContext(store, { keepRaw: true, maxLineLength: 4096 });
 
 const lines = (n: number, from = 0): string => Array.from({ length: n }, (_, i) => `${sgraph27Line(event({ timestamp: BASE_TIME + (from + i) * 60_000 }))}\n`).join('');
 const readJsonEntry = async (store: MemoryCacheStore, namespace: string, key: string): Promise<unknown> =>
@@ -71,7 +63,7 @@ describe('pipeline: bad input costs no other object its data', () => {
     // Act
     await runPipeline([good, plain, corrupt, truncated, overLong, empty, garbage, badLines], ctx(store));
     // Assess: quarantined objects commit nothing, so they account for nothing; all others balance
-    const ledger = await listLedger(store);
+    const ledger = await listLedger(store, NAMESPACES);
     expect(ledger).toHaveLength(8);
     for (const entry of ledger) {
       expect(entry.lines, entry.name).toBe(entry.events + entry.parse_errors + entry.headers + entry.blank);

@@ -1,21 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { cloudfrontRealtime } from '../../../src/formats/cloudfrontRealtime.js';
-import type { StepContext } from '../../../src/pipelines/cloudfront/context.js';
-import { NAMESPACES, objectId } from '../../../src/pipelines/cloudfront/layout.js';
-import { claimObject, releaseLease } from '../../../src/pipelines/cloudfront/leases.js';
-import { runPipeline } from '../../../src/pipelines/cloudfront/runPipeline.js';
+import { objectId, pipelineRefs } from '../../../src/engine/layout.js';
+import { claimObject, releaseLease } from '../../../src/engine/leases.js';
+import { runPipeline } from '../../../src/engine/runPipeline.js';
+import { NAMESPACES } from '../../../src/pipelines/cloudfront/namespaces.js';
 import { memoryCacheStore, type MemoryCacheStore } from '../../../src/sinks/memoryCacheStore.js';
-import { BASE_TIME, event } from '../../helpers/factories.js';
+import { BASE_TIME, cloudfrontContext, event } from '../../helpers/factories.js';
 import { realtimeObject } from '../../helpers/objects.js';
 
 const MINUTE = 60_000;
-const ctx = (store: MemoryCacheStore): StepContext => ({
-  store,
-  format: cloudfrontRealtime({ fields: 'sgraph-27' }),
-  clock: () => new Date('2026-11-22T00:00:00Z'),
-  lateness: 0,
-  keepRaw: false,
-});
+const ctx = (store: MemoryCacheStore) => cloudfrontContext(store);
+const leaseOf = (id: string) => pipelineRefs(NAMESPACES).lease(id);
 const objects = Array.from({ length: 12 }, (_, i) =>
   realtimeObject(`logs/${String(i).padStart(2, '0')}.gz`, Array.from({ length: 20 }, (_, j) => event({ timestamp: BASE_TIME + (i * 20 + j) * MINUTE }))),
 );
@@ -24,19 +18,19 @@ const aggregates = (store: MemoryCacheStore) => new Map([...store.snapshot()].fi
 describe('pipeline: leases', () => {
   it('lets exactly one of many racing workers claim an object', async () => {
     const store = memoryCacheStore();
-    const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => claimObject(store, 'obj', `worker-${i}`, MINUTE, 0)));
+    const claims = await Promise.all(Array.from({ length: 8 }, (_, i) => claimObject(store, leaseOf('obj'), 'obj', `worker-${i}`, MINUTE, 0)));
     expect(claims.filter(Boolean)).toHaveLength(1);
   });
 
   it('frees an object when its lease expires or is released, never before', async () => {
     // Prepare
     const store = memoryCacheStore();
-    const held = await claimObject(store, 'obj', 'a', MINUTE, 0);
+    const held = await claimObject(store, leaseOf('obj'), 'obj', 'a', MINUTE, 0);
     // Act / Assess
-    expect(await claimObject(store, 'obj', 'b', MINUTE, MINUTE - 1)).toBeUndefined();
-    expect(await claimObject(store, 'obj', 'b', MINUTE, MINUTE + 1)).toBeDefined();
+    expect(await claimObject(store, leaseOf('obj'), 'obj', 'b', MINUTE, MINUTE - 1)).toBeUndefined();
+    expect(await claimObject(store, leaseOf('obj'), 'obj', 'b', MINUTE, MINUTE + 1)).toBeDefined();
     await releaseLease(store, held!); // a's lease was taken over: releasing it must not free b's
-    expect(await claimObject(store, 'obj', 'c', MINUTE, MINUTE + 2)).toBeUndefined();
+    expect(await claimObject(store, leaseOf('obj'), 'obj', 'c', MINUTE, MINUTE + 2)).toBeUndefined();
   });
 
   it('two concurrent workers process every object once and aggregate like a single worker', async () => {
@@ -59,7 +53,7 @@ describe('pipeline: leases', () => {
     // Prepare: a worker claimed the first object and died
     const store = memoryCacheStore();
     let now = 0;
-    await claimObject(store, objectId(objects[0]!), 'dead', 5 * MINUTE, now);
+    await claimObject(store, leaseOf(objectId(objects[0]!)), objectId(objects[0]!), 'dead', 5 * MINUTE, now);
     // Act
     const whileHeld = await runPipeline(objects, ctx(store), { lease: { owner: 'b', ttlMs: 5 * MINUTE, now: () => now } });
     now = 6 * MINUTE;

@@ -1,27 +1,18 @@
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { cloudfrontRealtime } from '../../../src/formats/cloudfrontRealtime.js';
-import { aggregate } from '../../../src/pipelines/cloudfront/aggregateStep.js';
-import type { StepContext } from '../../../src/pipelines/cloudfront/context.js';
-import { AggregateDocSchema } from '../../../src/pipelines/cloudfront/documents.js';
-import { NAMESPACES } from '../../../src/pipelines/cloudfront/layout.js';
-import { listLedger } from '../../../src/pipelines/cloudfront/ledger.js';
-import { listErrors, replayQuarantined } from '../../../src/pipelines/cloudfront/operatorTools.js';
-import { reopenWindow } from '../../../src/pipelines/cloudfront/reopenWindow.js';
-import { runPipeline } from '../../../src/pipelines/cloudfront/runPipeline.js';
+import { aggregate } from '../../../src/engine/aggregate.js';
+import { AggregateDocSchema } from '../../../src/engine/documents.js';
+import { listLedger } from '../../../src/engine/ledger.js';
+import { listErrors, replayQuarantined } from '../../../src/engine/operatorTools.js';
+import { reopenWindow } from '../../../src/engine/reopenWindow.js';
+import { runPipeline } from '../../../src/engine/runPipeline.js';
+import { NAMESPACES } from '../../../src/pipelines/cloudfront/namespaces.js';
 import { memoryCacheStore, type MemoryCacheStore } from '../../../src/sinks/memoryCacheStore.js';
-import { BASE_TIME, event } from '../../helpers/factories.js';
+import { BASE_TIME, cloudfrontContext, event } from '../../helpers/factories.js';
 import { memoryObject, realtimeObject, sgraph27Line } from '../../helpers/objects.js';
 
 const MIN = 60_000;
-const ctx = (store: MemoryCacheStore, maxLineLength = 64 * 1024): StepContext => ({
-  store,
-  format: cloudfrontRealtime({ fields: 'sgraph-27' }),
-  clock: () => new Date('2026-11-22T00:00:00Z'),
-  lateness: 0,
-  keepRaw: false,
-  maxLineLength,
-});
+const ctx = (store: MemoryCacheStore, maxLineLength = 64 * 1024) => cloudfrontContext(store, { maxLineLength });
 const doc = async (store: MemoryCacheStore, key: string) =>
   AggregateDocSchema.parse(JSON.parse(Buffer.from((await store.get({ namespace: NAMESPACES.aggregate, key, fileType: 'json' }))!).toString()));
 
@@ -37,7 +28,7 @@ describe('pipeline: operator tools', () => {
     expect((await doc(store, 'daily/2026-02-14')).total_requests).toBe(1);
     // Act
     const reopened = await reopenWindow(ctx(store), '30min', BASE_TIME);
-    await aggregate(ctx(store), await listLedger(store), { pending: 0 });
+    await aggregate(ctx(store), { pending: [] });
     // Assess
     expect(reopened).toEqual(['30min/2026-02-14-0000', 'hourly/2026-02-14-00', 'daily/2026-02-14', 'monthly/2026-02']);
     expect((await doc(store, '30min/2026-02-14-0000'))).toMatchObject({ status: 'final', total_requests: 2 });
@@ -52,9 +43,9 @@ describe('pipeline: operator tools', () => {
     const bad = memoryObject('logs/bad.gz', gzipSync(`${sgraph27Line(event())}\nnot a log line\n`));
     await runPipeline([long, bad], ctx(store, 300));
     // Act
-    const all = await listErrors(store, await listLedger(store));
-    const onlyColumns = await listErrors(store, await listLedger(store), { code: 'column_count' });
-    const replayed = await replayQuarantined(store, await listLedger(store));
+    const all = await listErrors(store, NAMESPACES, await listLedger(store, NAMESPACES));
+    const onlyColumns = await listErrors(store, NAMESPACES, await listLedger(store, NAMESPACES), { code: 'column_count' });
+    const replayed = await replayQuarantined(store, NAMESPACES, await listLedger(store, NAMESPACES));
     const rerun = await runPipeline([long, bad], ctx(store));
     // Assess
     expect(all.quarantined.map((q) => [q.object, q.code])).toEqual([['s3://test-bucket/logs/long.gz', 'line_too_long']]);

@@ -1,26 +1,26 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { CloudFrontEvent } from '../../../src/core/event.js';
 import { windowEnd, type Period } from '../../../src/core/periods.js';
-import { summarize, summaryFromJson, summaryToJson } from '../../../src/core/summary.js';
-import { cloudfrontRealtime } from '../../../src/formats/cloudfrontRealtime.js';
-import { aggregate } from '../../../src/pipelines/cloudfront/aggregateStep.js';
-import type { StepContext } from '../../../src/pipelines/cloudfront/context.js';
-import { AggregateDocSchema } from '../../../src/pipelines/cloudfront/documents.js';
-import { ingestObject } from '../../../src/pipelines/cloudfront/ingest.js';
-import { NAMESPACES } from '../../../src/pipelines/cloudfront/layout.js';
-import { listLedger } from '../../../src/pipelines/cloudfront/ledger.js';
-import { runPipeline } from '../../../src/pipelines/cloudfront/runPipeline.js';
+import { summarizeWith } from '../../../src/core/summaryKind.js';
+import { aggregate } from '../../../src/engine/aggregate.js';
+import { AggregateDocSchema } from '../../../src/engine/documents.js';
+import { ingestObject } from '../../../src/engine/ingest.js';
+import { runPipeline } from '../../../src/engine/runPipeline.js';
+import { windowsIn } from '../../../src/engine/windowQueries.js';
+import type { CloudFrontEvent } from '../../../src/formats/cloudfront/event.js';
+import { cloudfrontPipeline } from '../../../src/pipelines/cloudfront/definition.js';
+import { NAMESPACES } from '../../../src/pipelines/cloudfront/namespaces.js';
+import { trafficSummary } from '../../../src/pipelines/cloudfront/trafficKind.js';
+import { summaryFromJson, summaryToJson } from '../../../src/pipelines/cloudfront/trafficSummary.js';
 import { memoryCacheStore, type MemoryCacheStore } from '../../../src/sinks/memoryCacheStore.js';
 import type { SourceObject } from '../../../src/sources/sourceObject.js';
-import { arbEvent, BASE_TIME, event } from '../../helpers/factories.js';
+import { arbEvent, BASE_TIME, cloudfrontContext, event, testFinality } from '../../helpers/factories.js';
 import { realtimeObject } from '../../helpers/objects.js';
 
-const FIXED_NOW = new Date('2026-11-22T00:00:00Z');
-const format = cloudfrontRealtime({ fields: 'sgraph-27' });
+const LATENESS = 15 * 60_000;
 
-function ctx(store: MemoryCacheStore, keepRaw = false): StepContext {
-  return { store, format, clock: () => FIXED_NOW, lateness: 15 * 60_000, keepRaw };
+function ctx(store: MemoryCacheStore, keepRaw = false) {
+  return cloudfrontContext(store, { keepRaw, finality: testFinality({ latenessMs: LATENESS }) });
 }
 
 /** Objects of 1–30 events spread over three days; events need not be in time order within an object. */
@@ -45,7 +45,7 @@ describe('pipeline: cloudfront LETS steps', () => {
         const first = store.snapshot();
         // Act: a duplicate delivery of every object re-ingests it from scratch, then everything runs again
         for (const { object } of objects) await ingestObject(object, ctx(store, keepRaw), { consolidate: true });
-        await aggregate(ctx(store, keepRaw), await listLedger(store), { pending: 0 });
+        await aggregate(ctx(store, keepRaw), { pending: [] });
         await runPipeline(objects.map((o) => o.object), ctx(store, keepRaw));
         // Assess
         expect(store.snapshot()).toEqual(first);
@@ -66,7 +66,7 @@ describe('pipeline: cloudfront LETS steps', () => {
         const chunk = Math.ceil(order.length / runs);
         for (let i = 0; i < order.length; i += chunk) {
           for (const object of order.slice(i, i + chunk)) await ingestObject(object, ctx(store), { consolidate: true });
-          await aggregate(ctx(store), await listLedger(store), { pending: Math.max(0, order.length - i - chunk) });
+          await aggregate(ctx(store), { pending: order.slice(i + chunk) });
         }
         // Assess
         expect(aggregates(store)).toEqual(aggregates(clean));
@@ -120,7 +120,7 @@ describe('pipeline: cloudfront LETS steps', () => {
         for (const [path, text] of aggregates(store)) {
           const doc = AggregateDocSchema.parse(JSON.parse(text));
           const start = Date.parse(doc.period_start);
-          const direct = summarize(events.filter((e) => e.timestamp >= start && e.timestamp < windowEnd(doc.period as Period, start)));
+          const direct = summarizeWith(trafficSummary, events.filter((e) => e.timestamp >= start && e.timestamp < windowEnd(doc.period as Period, start)));
           expect(JSON.stringify(summaryToJson(summaryFromJson(doc.summary))), path).toBe(JSON.stringify(summaryToJson(direct)));
         }
       }),
@@ -128,16 +128,23 @@ describe('pipeline: cloudfront LETS steps', () => {
     );
   });
 
-  it('makes the windows before the newest event minus lateness final, the rest partial, and empty ones exist', async () => {
+  it('makes the windows before the newest event minus lateness final, the rest partial, and stores only windows with data', async () => {
     // Prepare
     const store = memoryCacheStore();
     const object = realtimeObject('a.gz', [event({ timestamp: BASE_TIME + 60_000 }), event({ timestamp: BASE_TIME + 3 * 3_600_000 })]);
     // Act
     const outcome = await runPipeline([object], ctx(store));
     // Assess: windows 00:00 … 03:00; the watermark 02:45 settles those ending by then
-    expect(outcome.aggregate.watermark).toBe(BASE_TIME + 3 * 3_600_000 - 15 * 60_000);
+    expect(outcome.aggregate.watermark).toBe(BASE_TIME + 3 * 3_600_000 - LATENESS);
     const thirty = [...aggregates(store)].filter(([p]) => p.includes('/30min/')).map(([, t]) => AggregateDocSchema.parse(JSON.parse(t)));
-    expect(thirty.map((d) => d.status)).toEqual(['final', 'final', 'final', 'final', 'final', 'partial', 'partial']);
-    expect(thirty.map((d) => d.total_requests)).toEqual([1, 0, 0, 0, 0, 0, 1]);
+    expect(thirty.map((d) => [d.time_key, d.status, d.total_requests])).toEqual([
+      ['2026-02-14-0000', 'final', 1],
+      ['2026-02-14-0300', 'partial', 1],
+    ]);
+    // The empty windows between are not stored, yet read as empty with the finality their time implies
+    const all = await windowsIn(store, cloudfrontPipeline, '30min', BASE_TIME, BASE_TIME + 3 * 3_600_000);
+    expect(all.map((w) => w.status)).toEqual(['final', 'final', 'final', 'final', 'final', 'partial', 'partial']);
+    expect(all.map((w) => w.stored)).toEqual([true, false, false, false, false, false, true]);
+    expect(all.map((w) => w.summary.requests)).toEqual([1, 0, 0, 0, 0, 0, 1]);
   });
 });

@@ -1,15 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import { SinkWriteError } from '../../../src/core/errors.js';
-import { cloudfrontRealtime } from '../../../src/formats/cloudfrontRealtime.js';
-import type { StepContext } from '../../../src/pipelines/cloudfront/context.js';
-import { NAMESPACES, objectId } from '../../../src/pipelines/cloudfront/layout.js';
-import { runPipeline } from '../../../src/pipelines/cloudfront/runPipeline.js';
+import { objectId } from '../../../src/engine/layout.js';
+import { runPipeline } from '../../../src/engine/runPipeline.js';
+import { NAMESPACES } from '../../../src/pipelines/cloudfront/namespaces.js';
 import type { CacheStore } from '../../../src/sinks/cacheStore.js';
 import { memoryCacheStore, type MemoryCacheStore } from '../../../src/sinks/memoryCacheStore.js';
-import { BASE_TIME, event } from '../../helpers/factories.js';
+import { BASE_TIME, cloudfrontContext, event } from '../../helpers/factories.js';
 import { realtimeObject } from '../../helpers/objects.js';
 
-const ctx = (store: CacheStore): StepContext => ({ store, format: cloudfrontRealtime({}), clock: () => new Date(0), lateness: 0, keepRaw: true });
+const ctx = (store: CacheStore) => cloudfrontContext(store, { keepRaw: true });
 const objects = [0, 1, 2].map((i) => realtimeObject(`logs/${i}.gz`, [event({ timestamp: BASE_TIME + i * 40 * 60_000 })]));
 
 /** A store whose writes of keys containing `failing` fail, as a full disk or a denied PUT would. */
