@@ -156,7 +156,6 @@ export async function aggregate<E extends TimedEvent, S>(
 
   const next: Checkpoint = {
     newest_event_time: newest,
-    watermark,
     blockers: blocked.map((b) => ({ from: Number.isFinite(b.from) ? b.from : null, to: Number.isFinite(b.to) ? b.to : null })),
     open: [...stillOpen].sort(),
     computed_at: computedAt,

@@ -7,14 +7,15 @@ import { pipelineRefs } from './layout.js';
 
 /**
  * The aggregate step's checkpoint: where the last run left off. The windows still partial are
- * all a later run must look at again besides what changed; the watermark and blockers let
- * readers answer an empty window's finality without listing the source. Its size follows the
+ * all a later run must look at again besides what changed; the newest event time and the
+ * blockers let readers answer an empty window's finality (with their clock and policy)
+ * without listing the source. Nothing in it follows the wall clock, so a run with nothing new
+ * rewrites no byte of it. Its size follows the
  * windows not yet final — recent ones and those pending objects hold open — not history.
  */
 export const CheckpointSchema = z
   .object({
     newest_event_time: z.number().nullable(),
-    watermark: z.number().nullable(),
     blockers: z.array(z.object({ from: z.number().nullable(), to: z.number().nullable() }).strict()).describe('null: unbounded'),
     open: z.array(z.string()).describe('windows stored partial, as period/time-key'),
     computed_at: z.string(),
@@ -22,7 +23,7 @@ export const CheckpointSchema = z
   .strict();
 export type Checkpoint = z.infer<typeof CheckpointSchema>;
 
-const EMPTY: Checkpoint = { newest_event_time: null, watermark: null, blockers: [], open: [], computed_at: '' };
+const EMPTY: Checkpoint = { newest_event_time: null, blockers: [], open: [], computed_at: '' };
 
 export async function readCheckpoint(store: CacheStore, ns: PipelineNamespaces): Promise<StoredJson<Checkpoint> | { value: Checkpoint; text?: undefined; version?: undefined }> {
   return (await readStoredJson(store, pipelineRefs(ns).checkpoint(), CheckpointSchema)) ?? { value: EMPTY };

@@ -177,10 +177,11 @@ export function stepContextFor<E extends TimedEvent, S>(
   };
 }
 
-/** The part of a definition that readers of its outputs need: names, namespaces, summary kind, views. */
+/** The part of a definition that readers of its outputs need: names, namespaces, summary kind, views, finality. */
 export interface PipelineOutputs<S> {
   readonly name: string;
   readonly namespaces: PipelineNamespaces;
+  readonly finality: FinalityPolicy;
   readonly summary: SummaryKind<never, S>;
   readonly views: PipelineViews<S>;
 }

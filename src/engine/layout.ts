@@ -23,7 +23,7 @@ export interface PipelineRefs {
   lease(id: string): EntryRef;
   /** A change marker: this version of the object has outputs the aggregate step has not folded in yet. */
   change(id: string, etag: string): EntryRef;
-  /** The aggregate step's checkpoint: the watermark, the windows still partial, the blockers. */
+  /** The aggregate step's checkpoint: the newest event time, the windows still partial, the blockers. */
   checkpoint(): EntryRef;
   raw(id: string): EntryRef;
   parseErrors(id: string): EntryRef;

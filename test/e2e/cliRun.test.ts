@@ -10,8 +10,8 @@ const run = promisify(execFile);
 const CLI = join(import.meta.dirname, '../../bin/letsflow.js');
 /**
  * The demo's days are months before this machine's clock, so the default idle bound (a day)
- * would let the wall clock settle every window and move the checkpoint's watermark on each
- * run. With it out of reach, finality follows the data alone, as in the unit tests.
+ * would let the wall clock settle every window at once. With it out of reach, finality follows
+ * the data alone, as in the unit tests.
  */
 const DATA_FINALITY = ['--idle', String(1e9)];
 

@@ -10,8 +10,8 @@ import { committedState, differences, killCliAfter, runCli } from '../../scripts
 const CLI = join(import.meta.dirname, '../../bin/letsflow.js');
 /**
  * The demo's days are months before this machine's clock, so under the default idle bound (a
- * day) the checkpoint's watermark is the wall clock's and differs between any two runs. With
- * the bound out of reach, finality follows the data alone and the whole committed state,
+ * day) every window would be final at once. With the bound out of reach, finality follows the
+ * data alone, so the runs also recompute partial windows, and the whole committed state,
  * checkpoint included, must match a clean run.
  */
 const DATA_FINALITY = ['--idle', String(1e9)];

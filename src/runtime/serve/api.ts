@@ -4,7 +4,7 @@ import { z } from 'zod';
 import { InvalidKeyError, LetsflowError } from '../../core/errors.js';
 import { parseTimeKey, PERIODS, type Period } from '../../core/periods.js';
 import { mergeAllOf } from '../../core/summaryKind.js';
-import type { AnyPipeline } from '../../engine/definition.js';
+import type { AnyPipeline, FinalityPolicy } from '../../engine/definition.js';
 import { readWindow, storedWindowsIn, windowsIn } from '../../engine/windowQueries.js';
 import type { CacheStore, FileType } from '../../sinks/cacheStore.js';
 import type { PipelineStatus } from '../pipelineService.js';
@@ -14,6 +14,8 @@ export interface ApiOptions {
   readonly store: CacheStore;
   /** The pipeline served: its name is its routes' segment, `/api/sa/<name>/…`. */
   readonly pipeline: AnyPipeline;
+  /** The finality policy as configured, for answering empty windows; the pipeline's by default. */
+  readonly finality?: FinalityPolicy;
   readonly scheduler: StepScheduler;
   readonly status: () => Promise<PipelineStatus>;
   readonly metrics: { registry: { metrics(): Promise<string>; contentType: string } };
@@ -72,6 +74,7 @@ const sameSecret = (given: string, expected: string): boolean => {
 export function buildApi(options: ApiOptions): FastifyInstance {
   const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false });
   const { pipeline, store } = options;
+  const answer = (limit?: number) => ({ finality: options.finality ?? pipeline.finality, ...(limit !== undefined && { limit }) });
   const base = `/api/sa/${pipeline.name}`;
   // Seed 001 named CloudFront's read routes after traffic; other pipelines read under their own name.
   const readBases = pipeline.name === 'cloudfront' ? [base, '/api/sa/traffic'] : [base];
@@ -119,7 +122,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
       const params = parseWith(z.object({ period, timeKey: z.string() }), request.params, 'path');
       const start = parseTimeKey(params.period, params.timeKey);
       if (start === undefined) throw new HttpError(400, `'${params.timeKey}' is not a ${params.period} time key`);
-      const window = await readWindow(store, pipeline, params.period, start);
+      const window = await readWindow(store, pipeline, params.period, start, answer());
       return window.doc ?? { period: params.period, time_key: window.timeKey, status: window.status, stored: false, ...pipeline.summary.describe(window.summary) };
     });
 
@@ -180,7 +183,7 @@ export function buildApi(options: ApiOptions): FastifyInstance {
       }
       const storedBounds = first === undefined || last === undefined ? await storedWindowsIn(store, pipeline, p, first ?? -Infinity, last ?? Infinity) : [];
       const starts = storedBounds.map((d) => parseTimeKey(p, d.time_key)!);
-      return await windowsIn(store, pipeline, p, first ?? Math.min(last!, ...starts), last ?? Math.max(first!, ...starts), MAX_LISTED);
+      return await windowsIn(store, pipeline, p, first ?? Math.min(last!, ...starts), last ?? Math.max(first!, ...starts), answer(MAX_LISTED));
     } catch (error) {
       if (error instanceof RangeError) throw new HttpError(400, error.message);
       throw error;

@@ -42,7 +42,7 @@ export async function startServe(config: Config, token: string | undefined, serv
     ...(config.archive !== undefined ? [{ name: 'archive', everyMs: config.aggregateEverySeconds * 1000, run: () => service.archive() }] : []),
   ];
   const scheduler = new StepScheduler(steps, (step, ms, error) => metrics.stepFinished(step, ms, error));
-  const app = buildApi({ store: service.ctx.store, pipeline: service.ctx.pipeline, scheduler, status: () => service.status(), metrics, token, ...(events && { events: () => events.stats() }) });
+  const app = buildApi({ store: service.ctx.store, pipeline: service.ctx.pipeline, finality: service.ctx.finality, scheduler, status: () => service.status(), metrics, token, ...(events && { events: () => events.stats() }) });
   const url = await app.listen({ host: config.host, port: config.port });
   scheduler.start();
   const consuming = events?.start();

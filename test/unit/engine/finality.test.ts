@@ -25,7 +25,8 @@ function clocked(store: MemoryCacheStore, start: number, policy: FinalityPolicy 
 }
 
 const lines = (times: readonly number[]): string => times.map((t, i) => `${t},s${i % 3},${i}\n`).join('');
-const statusOf = async (store: MemoryCacheStore, period: 'hourly' | '30min', start: number) => (await readWindow(store, toyPipeline, period, start)).status;
+/** A window's status as a reader at `now` sees it, stored or answered empty. */
+const statusOf = async (store: MemoryCacheStore, period: 'hourly' | '30min', start: number, now: number) => (await readWindow(store, toyPipeline, period, start, { now, finality: POLICY })).status;
 const storedStatus = async (store: MemoryCacheStore, period: '30min' | 'hourly', start: number) => {
   const bytes = await store.get(pipelineRefs(toyPipeline.namespaces).aggregate(period, start));
   return bytes && AggregateDocSchema.parse(JSON.parse(Buffer.from(bytes).toString('utf8'))).status;
@@ -48,6 +49,11 @@ describe('engine: finality a user can trust', () => {
     expect(await storedStatus(store, '30min', T0)).toBe('final');
     expect(await storedStatus(store, 'hourly', T0)).toBe('final');
     expect(outcome.watermark).toBe(T0 + 2 * HOUR + 10 * MINUTE - POLICY.idleMs - POLICY.latenessMs);
+    // And later runs with nothing new rewrite no byte, though the clock has moved on
+    const settled = store.snapshot();
+    setNow(T0 + 9 * HOUR);
+    await aggregate(ctx, { pending: [] });
+    expect(store.snapshot()).toEqual(settled);
   });
 
   it('a line dated beyond now plus the skew is a timestamp_in_future error and changes no window', async () => {
@@ -69,14 +75,15 @@ describe('engine: finality a user can trust', () => {
     const aggregates = (s: MemoryCacheStore) =>
       [...s.snapshot()].filter(([p]) => p.startsWith('sa-toy-aggregate/')).map(([p, b]) => [p, JSON.parse(Buffer.from(b).toString('utf8')).status]);
     expect(aggregates(dirty)).toEqual(aggregates(clean));
-    expect(await statusOf(dirty, '30min', T0)).toBe('final');
-    expect(await statusOf(dirty, '30min', T0 + 30 * MINUTE)).toBe('partial');
+    expect(await statusOf(dirty, '30min', T0, now)).toBe('final');
+    expect(await statusOf(dirty, '30min', T0 + 30 * MINUTE, now)).toBe('partial');
   });
 
   it('a stuck object blocks only the windows its key date can reach', async () => {
     // Prepare: objects delivered at 06-01 10h and 06-02 11h are committed; the one of 06-02 10h is stuck
     const store = memoryCacheStore();
-    const { ctx } = clocked(store, Date.UTC(2026, 5, 5));
+    const later = Date.UTC(2026, 5, 5);
+    const { ctx } = clocked(store, later);
     const early = memoryObject('r/2026/06/01/10/a.csv', lines([T0 + 5 * MINUTE]));
     const late = memoryObject('r/2026/06/02/11/c.csv', lines([T0 + 24 * HOUR + 40 * MINUTE]));
     const stuck = memoryObject('r/2026/06/02/10/b.csv', lines([T0 + 24 * HOUR]));
@@ -88,9 +95,9 @@ describe('engine: finality a user can trust', () => {
     // Assess: the day before is final; the windows the stuck object can reach are not, stored or empty; later ones are
     expect(await storedStatus(store, '30min', T0)).toBe('final');
     expect(await storedStatus(store, '30min', T0 + 24 * HOUR + 30 * MINUTE)).toBe('partial');
-    expect(await statusOf(store, 'hourly', T0 + 24 * HOUR)).toBe('partial');
-    expect(await statusOf(store, 'hourly', T0 + 24 * HOUR + 6 * HOUR)).toBe('final');
-    expect(await statusOf(store, 'hourly', T0 + 12 * HOUR)).toBe('final');
+    expect(await statusOf(store, 'hourly', T0 + 24 * HOUR, later)).toBe('partial');
+    expect(await statusOf(store, 'hourly', T0 + 24 * HOUR + 6 * HOUR, later)).toBe('final');
+    expect(await statusOf(store, 'hourly', T0 + 12 * HOUR, later)).toBe('final');
   });
 
   it('a backfill in daily chunks ends with the aggregates of one run (objects outside a chunk block what they can reach)', async () => {

@@ -142,7 +142,8 @@ describe('pipeline: cloudfront LETS steps', () => {
       ['2026-02-14-0300', 'partial', 1],
     ]);
     // The empty windows between are not stored, yet read as empty with the finality their time implies
-    const all = await windowsIn(store, cloudfrontPipeline, '30min', BASE_TIME, BASE_TIME + 3 * 3_600_000);
+    const { finality, clock } = ctx(store);
+    const all = await windowsIn(store, cloudfrontPipeline, '30min', BASE_TIME, BASE_TIME + 3 * 3_600_000, { finality, now: clock().getTime() });
     expect(all.map((w) => w.status)).toEqual(['final', 'final', 'final', 'final', 'final', 'partial', 'partial']);
     expect(all.map((w) => w.stored)).toEqual([true, false, false, false, false, false, true]);
     expect(all.map((w) => w.summary.requests)).toEqual([1, 0, 0, 0, 0, 0, 1]);
