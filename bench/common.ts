@@ -10,7 +10,7 @@ import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
-import { summaryToJson, type Summary } from '../src/index.js';
+import { summaryToJson, type TrafficSummary } from '../src/index.js';
 import type { DemoRequest } from '../src/pipelines/cloudfront/demoData.js';
 
 export const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
@@ -308,7 +308,7 @@ export const windowKey = (startMs: number): string => new Date(startMs).toISOStr
 export const sha1 = (text: string): string => createHash('sha1').update(text).digest('hex').slice(0, 16);
 
 /** The digest of per-window summaries: exact counts and a hash of the whole stored form. */
-export function digestOf(windows: ReadonlyMap<number, Summary>): WindowDigest {
+export function digestOf(windows: ReadonlyMap<number, TrafficSummary>): WindowDigest {
   const digest: WindowDigest = {};
   for (const start of [...windows.keys()].sort((a, b) => a - b)) {
     const summary = windows.get(start)!;

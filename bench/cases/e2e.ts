@@ -8,8 +8,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import {
-  cloudfrontRealtime, cloudfrontStandard, DEFAULT_LATENESS_MS, fsCacheStore, localObjects, NAMESPACES, runPipeline, summaryFromJson,
-  type CacheStore, type StepContext, type Summary,
+  cloudfrontRealtime, cloudfrontStandard, fsCacheStore, localObjects, NAMESPACES, runPipeline, summaryFromJson,
+  cloudfrontPipeline, stepContextFor, type CacheStore, type CloudFrontEvent, type StepContext, type TrafficSummary,
 } from '../../src/index.js';
 import { caseArgs, digestOf, loadFixture, runReps, type WindowDigest } from '../common.js';
 
@@ -21,12 +21,12 @@ const objects = await localObjects(fixture.dir);
 const format = fixture.format === 'realtime' ? cloudfrontRealtime({ fields: 'sgraph-27' }) : cloudfrontStandard({});
 
 let root = '';
-let ctx: StepContext | undefined;
+let ctx: StepContext<CloudFrontEvent, TrafficSummary> | undefined;
 let digest: WindowDigest = {};
 
 /** The stored 30-minute aggregates with data, read back from the store the run wrote. */
-async function storedWindows(store: CacheStore): Promise<Map<number, Summary>> {
-  const windows = new Map<number, Summary>();
+async function storedWindows(store: CacheStore): Promise<Map<number, TrafficSummary>> {
+  const windows = new Map<number, TrafficSummary>();
   for (const key of await store.list(NAMESPACES.aggregate, 'json', '30min/')) {
     const body = await store.get({ namespace: NAMESPACES.aggregate, key, fileType: 'json' });
     const doc = JSON.parse(Buffer.from(body!).toString('utf8')) as { period_start: string; summary: unknown };
@@ -39,7 +39,7 @@ async function storedWindows(store: CacheStore): Promise<Map<number, Summary>> {
 await runReps(`e2e/${variant}`, args, {
   before: async () => {
     root = await mkdtemp(path.join(tmpdir(), 'letsflow-bench-'));
-    ctx = { store: fsCacheStore({ root }), format, clock: () => new Date(), lateness: DEFAULT_LATENESS_MS, keepRaw: variant === 'raw' };
+    ctx = stepContextFor(cloudfrontPipeline, fsCacheStore({ root }), { format, keepRaw: variant === 'raw' });
   },
   rep: async () => {
     const outcome = await runPipeline(objects, ctx!);

@@ -1,7 +1,7 @@
 /**
  * The framework-tax baseline: what a person would write by hand for one job, with no framework
  * — gunzip, split lines with `indexOf`, pull the nine SUMMARY_FIELDS of an sgraph-27 real-time
- * line out by position, and group by 30-minute window into the library's own `SummaryBuilder`.
+ * line out by position, and group by 30-minute window with the library's own traffic summary adder.
  * The aggregation code is the library's, so the difference to `letsflow/consolidate` is only
  * what the framework adds (Observables, batches, the generic field plan, the tally, …).
  *
@@ -12,7 +12,7 @@
 import { createReadStream } from 'node:fs';
 import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
-import { percentDecode, SummaryBuilder, windowStart, type CloudFrontEvent, type Summary } from '../../src/index.js';
+import { emptySummary, percentDecode, trafficSummary, windowStart, type CloudFrontEvent, type TrafficSummary } from '../../src/index.js';
 import { caseArgs, digestOf, loadFixture, runReps } from '../common.js';
 
 const CHUNK = 256 * 1024;
@@ -24,17 +24,17 @@ const TENS = [1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 
 interface Result {
   readonly events: number;
   readonly errors: number;
-  readonly windows: Map<number, SummaryBuilder>;
+  readonly windows: Map<number, TrafficSummary>;
 }
 
 /** Reads one gzip real-time object and returns its per-window summaries. */
-async function handLoop(file: string, windows: Map<number, SummaryBuilder>): Promise<Result> {
-  const agentCodes = new Map<string, number>();
+async function handLoop(file: string, windows: Map<number, TrafficSummary>): Promise<Result> {
+  const add = trafficSummary.adder();
   const starts = new Int32Array(COLUMNS + 1);
   let events = 0;
   let errors = 0;
   let lastStart = NaN;
-  let builder: SummaryBuilder | undefined;
+  let builder: TrafficSummary | undefined;
 
   // Whole digits in s[from, to), or -1; exact up to 15 digits, like the library's rule.
   function digits(s: string, from: number, to: number): number {
@@ -115,10 +115,10 @@ async function handLoop(file: string, windows: Map<number, SummaryBuilder>): Pro
     const start = windowStart('30min', event.timestamp);
     if (start !== lastStart || builder === undefined) {
       builder = windows.get(start);
-      if (builder === undefined) windows.set(start, (builder = new SummaryBuilder(agentCodes)));
+      if (builder === undefined) windows.set(start, (builder = emptySummary()));
       lastStart = start;
     }
-    builder.add(event);
+    add(builder, event);
     events++;
   }
 
@@ -151,7 +151,7 @@ const args = caseArgs();
 const { fixture: name } = args;
 const fixture = await loadFixture(name);
 if (fixture.format !== 'realtime') throw new Error('handloop: real-time fixtures only');
-let windows = new Map<number, SummaryBuilder>();
+let windows = new Map<number, TrafficSummary>();
 
 await runReps('handloop/consolidate', args, {
   rep: async () => {
@@ -165,7 +165,6 @@ await runReps('handloop/consolidate', args, {
     return events;
   },
   finish: async () => {
-    const summaries = new Map<number, Summary>([...windows].map(([start, b]) => [start, b.summary]));
-    return { digest: digestOf(summaries) };
+    return { digest: digestOf(windows) };
   },
 });

@@ -7,7 +7,7 @@
 import { lastValueFrom, tap, toArray, type Observable } from 'rxjs';
 import {
   cloudfrontRealtime, cloudfrontStandard, consolidate, DEFAULT_LATENESS_MS, emptyTally, localObjects, parse, readLines, rollup,
-  mergeSummaries, SUMMARY_FIELDS, windowTumbling, type LogFormat, type SourceObject, type Summary,
+  mergeSummaries, SUMMARY_FIELDS, trafficSummary, windowTumbling, type CloudFrontEvent, type LogFormat, type SourceObject, type TrafficSummary,
 } from '../../src/index.js';
 import { caseArgs, digestOf, loadFixture, runReps } from '../common.js';
 
@@ -15,13 +15,13 @@ const args = caseArgs();
 const { fixture: name, variant } = args;
 const fixture = await loadFixture(name);
 const objects = await localObjects(fixture.dir);
-const format: LogFormat = fixture.format === 'realtime' ? cloudfrontRealtime({ fields: 'sgraph-27' }) : cloudfrontStandard({});
+const format: LogFormat<CloudFrontEvent> = fixture.format === 'realtime' ? cloudfrontRealtime({ fields: 'sgraph-27' }) : cloudfrontStandard({});
 
 /** Runs a stage to completion without keeping what it emits. */
 const drain = (source: Observable<unknown>): Promise<unknown> => lastValueFrom(source, { defaultValue: undefined });
 
 /** The last rep's per-window summaries (consolidate only), for the correctness check. */
-let windows = new Map<number, Summary>();
+let windows = new Map<number, TrafficSummary>();
 
 async function stage(object: SourceObject): Promise<number> {
   const tally = emptyTally();
@@ -37,13 +37,13 @@ async function stage(object: SourceObject): Promise<number> {
       await drain(events);
       break;
     case 'consolidate':
-      for (const partial of await lastValueFrom(events.pipe(consolidate(), toArray()))) {
+      for (const partial of await lastValueFrom(events.pipe(consolidate(trafficSummary), toArray()))) {
         const earlier = windows.get(partial.start);
         windows.set(partial.start, earlier ? mergeSummaries(earlier, partial.summary) : partial.summary);
       }
       break;
     case 'windows':
-      await drain(events.pipe(windowTumbling({ lateness: DEFAULT_LATENESS_MS }), rollup()));
+      await drain(events.pipe(windowTumbling({ kind: trafficSummary, lateness: DEFAULT_LATENESS_MS }), rollup(trafficSummary)));
       break;
     default:
       throw new Error(`letsflow: unknown stage ${variant}`);

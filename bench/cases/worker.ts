@@ -3,7 +3,7 @@ import { once } from 'node:events';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { cloudfrontRealtime, DEFAULT_LATENESS_MS, fsCacheStore, localObjects, runPipeline } from '../../src/index.js';
+import { cloudfrontPipeline, fsCacheStore, localObjects, runPipeline, stepContextFor } from '../../src/index.js';
 import { loadFixture, type FixtureName } from '../common.js';
 import type { WorkerMessage, WorkerTask } from './workers.js';
 
@@ -12,7 +12,7 @@ const fixture = await loadFixture(task.fixture as FixtureName);
 const wanted = new Set(task.keys);
 const objects = (await localObjects(fixture.dir)).filter((o) => wanted.has(o.key));
 const root = await mkdtemp(path.join(tmpdir(), 'letsflow-bench-worker-'));
-const ctx = { store: fsCacheStore({ root }), format: cloudfrontRealtime({ fields: 'sgraph-27' }), clock: () => new Date(), lateness: DEFAULT_LATENESS_MS, keepRaw: false };
+const ctx = stepContextFor(cloudfrontPipeline, fsCacheStore({ root }), { keepRaw: false });
 
 const send = (message: WorkerMessage): Promise<void> => new Promise((resolve, reject) => process.send!(message, (error: Error | null) => (error ? reject(error) : resolve())));
 await send({ type: 'ready', startRssKiB: process.memoryUsage.rss() / 1024 });
