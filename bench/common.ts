@@ -12,11 +12,14 @@ import { createRequire } from 'node:module';
 import { fileURLToPath } from 'node:url';
 import { summaryToJson, type TrafficSummary } from '../src/index.js';
 import type { DemoRequest } from '../src/pipelines/cloudfront/demoData.js';
+import type { EngineFixtureSpec } from './engineFixtures.js';
 
 export const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_DIR = path.dirname(BENCH_DIR);
 export const DATA_DIR = path.join(BENCH_DIR, '.data');
 const GENERATOR_SOURCE = path.join(REPO_DIR, 'src/pipelines/cloudfront/demoData.ts');
+/** The `cli-*` cases' fixtures come from here (`letsflow demo` or hand-made lines), not from src/. */
+const ENGINE_GENERATOR_SOURCE = path.join(BENCH_DIR, 'engineFixtures.ts');
 /** Bump when the way fixtures are cut from the generator changes. */
 const FIXTURE_LAYOUT_VERSION = 1;
 
@@ -46,7 +49,15 @@ export const FIXTURES = {
   std100: { format: 'standard', objects: 1, mbPerObject: 100, seed: 200, requestsPerHour: 720_000 },
   /** Many Firehose-sized objects, consecutive slices of one traffic stream, for worker scaling. */
   many: { format: 'realtime', objects: 40, mbPerObject: 5, seed: 40, requestsPerHour: 720_000 },
-} as const satisfies Record<string, FixtureSpec>;
+  // The engine issue's inputs (bench/engineFixtures.ts). A low rate keeps the demo quick: a run
+  // with nothing new costs what the number of objects and windows costs, not their size.
+  demo3d: { generator: 'demo', format: 'realtime', days: 3, requestsPerHour: 300, seed: 7 },
+  demo12d: { generator: 'demo', format: 'realtime', days: 12, requestsPerHour: 300, seed: 7 },
+  /** 29 requests from 2014 to 2025 in one standard log object. */
+  years29: { generator: 'years', format: 'standard', events: 29, fromYear: 2014, toYear: 2025 },
+  /** 300k requests in one day, each to a path of its own (58–96 characters). */
+  paths300k: { generator: 'paths', format: 'realtime', events: 300_000 },
+} as const satisfies Record<string, FixtureSpec | EngineFixtureSpec>;
 export type FixtureName = keyof typeof FIXTURES;
 
 export interface FixtureObject {
@@ -79,7 +90,7 @@ const START_MS = Date.UTC(2026, 3, 20);
 
 async function contentKey(name: FixtureName): Promise<string> {
   // The generator is part of the key: the same options with a changed generator are new data.
-  const generator = await readFile(GENERATOR_SOURCE);
+  const generator = await readFile('generator' in FIXTURES[name] ? ENGINE_GENERATOR_SOURCE : GENERATOR_SOURCE);
   return createHash('sha256')
     .update(JSON.stringify({ name, spec: FIXTURES[name], layout: FIXTURE_LAYOUT_VERSION, zlib: process.versions.zlib }))
     .update(generator)
@@ -124,31 +135,11 @@ export async function ensureFixture(name: FixtureName, log: (message: string) =>
   for (const entry of await readdir(DATA_DIR)) {
     if (entry.startsWith(`${name}-`)) await rm(path.join(DATA_DIR, entry), { recursive: true, force: true });
   }
-  // Imported here, not at the top: the cases load this module too, and their RSS should not
-  // include the generator.
-  const { generateRequests, writeLogObject } = await import('../src/pipelines/cloudfront/demoData.js');
-  const spec: FixtureSpec = FIXTURES[name];
   const dir = path.join(DATA_DIR, `${name}-${key}`);
-  const perObject = Math.round((spec.mbPerObject * MB) / BYTES_PER_LINE[spec.format]);
-  // One continuous stream (in arrival order, skewed paths, clients and latencies, a diurnal
-  // curve), cut into consecutive objects like Firehose cuts its buffers.
-  const stream: Iterator<DemoRequest> = generateRequests({
-    seed: spec.seed,
-    startMs: START_MS,
-    endMs: START_MS + 365 * 86_400_000,
-    requestsPerHour: spec.requestsPerHour,
-    maxRequests: perObject * spec.objects,
-  });
+  const spec = FIXTURES[name];
   const started = performance.now();
-  const objects: FixtureObject[] = [];
-  for (let i = 0; i < spec.objects; i++) {
-    const objectKey = `${spec.format === 'realtime' ? 'cloudfront-realtime' : 'cloudfront-standard'}/${name}-${String(i).padStart(3, '0')}.gz`;
-    const file = path.join(dir, objectKey);
-    const fields = spec.format === 'realtime' ? 'sgraph-27' : undefined;
-    const written = await writeLogObject(file, take(stream, perObject), fields, spec.format);
-    objects.push({ key: objectKey, file, ...written });
-    if (spec.objects === 1 || (i + 1) % 10 === 0) log(`  ${name}: ${i + 1}/${spec.objects} objects, ${(sum(objects, 'bytes') / MB).toFixed(0)} MB`);
-  }
+  const objects: FixtureObject[] =
+    'generator' in spec ? await (await import('./engineFixtures.js')).writeEngineFixture(spec, dir, REPO_DIR) : await writeDemoFixture(name, spec, dir, log);
   const fixture: Fixture = {
     name,
     contentKey: key,
@@ -163,6 +154,33 @@ export async function ensureFixture(name: FixtureName, log: (message: string) =>
   };
   await writeFile(manifest, `${JSON.stringify(fixture, null, 2)}\n`);
   return { ...fixture, fresh: true };
+}
+
+/** The objects of a FixtureSpec fixture: slices of one demo traffic stream. */
+async function writeDemoFixture(name: FixtureName, spec: FixtureSpec, dir: string, log: (message: string) => void): Promise<FixtureObject[]> {
+  // Imported here, not at the top: the cases load this module too, and their RSS should not
+  // include the generator.
+  const { generateRequests, writeLogObject } = await import('../src/pipelines/cloudfront/demoData.js');
+  const perObject = Math.round((spec.mbPerObject * MB) / BYTES_PER_LINE[spec.format]);
+  // One continuous stream (in arrival order, skewed paths, clients and latencies, a diurnal
+  // curve), cut into consecutive objects like Firehose cuts its buffers.
+  const stream: Iterator<DemoRequest> = generateRequests({
+    seed: spec.seed,
+    startMs: START_MS,
+    endMs: START_MS + 365 * 86_400_000,
+    requestsPerHour: spec.requestsPerHour,
+    maxRequests: perObject * spec.objects,
+  });
+  const objects: FixtureObject[] = [];
+  for (let i = 0; i < spec.objects; i++) {
+    const objectKey = `${spec.format === 'realtime' ? 'cloudfront-realtime' : 'cloudfront-standard'}/${name}-${String(i).padStart(3, '0')}.gz`;
+    const file = path.join(dir, objectKey);
+    const fields = spec.format === 'realtime' ? 'sgraph-27' : undefined;
+    const written = await writeLogObject(file, take(stream, perObject), fields, spec.format);
+    objects.push({ key: objectKey, file, ...written });
+    if (spec.objects === 1 || (i + 1) % 10 === 0) log(`  ${name}: ${i + 1}/${spec.objects} objects, ${(sum(objects, 'bytes') / MB).toFixed(0)} MB`);
+  }
+  return objects;
 }
 
 function sum<K extends 'bytes' | 'events' | 'lines' | 'compressedBytes'>(objects: readonly FixtureObject[], field: K): number {
@@ -193,7 +211,14 @@ export interface Rep {
   readonly events: number;
   /** Cores other processes kept busy during the rep: machine busy time minus the rep's CPU time. */
   readonly otherCores?: number;
+  /** How a CLI run ended (the `cli-*` cases): `completed`, `killed after 60 s`, `exit 1: RangeError: …`. */
+  readonly outcome?: string;
+  /** Files the run left in its cache folder (`cli-years`). */
+  readonly files?: number;
 }
+
+/** What a rep may report besides its events (the `cli-*` cases). */
+export type RepDetail = Pick<Rep, 'events' | 'outcome' | 'files'>;
 
 /** Requests and bytes per 30-minute window (ISO start), and optionally a hash of the full summary. */
 export type WindowDigest = Record<string, { requests: number; bytes: number; summary?: string }>;
@@ -223,8 +248,10 @@ export function caseArgs(): CaseArgs {
 export interface RepHooks {
   /** Untimed preparation of a rep (a fresh store folder, say). */
   readonly before?: () => Promise<void>;
-  /** The timed work; returns the events it went through. */
-  readonly rep: () => Promise<number>;
+  /** The timed work; returns the events it went through (with how it ended, for a CLI run). */
+  readonly rep: () => Promise<number | RepDetail>;
+  /** Untimed, right after each rep: what it left behind (the files in a cache folder), for the rep's record. */
+  readonly inspect?: () => Promise<Omit<RepDetail, 'events'>>;
   /** Untimed, after each rep: checks, the digest, clean-up. */
   readonly after?: () => Promise<void>;
   /** Untimed, after the last rep: the digest for the correctness check, a note. */
@@ -274,9 +301,9 @@ export async function runReps(label: string, args: CaseArgs, hooks: RepHooks): P
     const childCpu = hooks.childCpuMs?.() ?? 0;
     const busy = machineBusyMs();
     const started = performance.now();
-    const events = await unlessStalled(hooks.rep());
+    const done = await unlessStalled(hooks.rep());
     const ms = performance.now() - started;
-    if (events === STALLED) {
+    if (done === STALLED) {
       // Discard the rep and run it again; the case fails only if it keeps stalling.
       if (++stalls > MAX_STALLS) throw new Error(`${label}: ${stalls} reps stalled (a promise never settled and the event loop ran empty)`);
       process.stderr.write(`    ${name}: STALLED (the event loop ran empty before the rep settled); running it again\n`);
@@ -287,12 +314,15 @@ export async function runReps(label: string, args: CaseArgs, hooks: RepHooks): P
     const busyMs = busy === undefined ? undefined : machineBusyMs()! - busy;
     const used = process.cpuUsage(cpu);
     const cpuMs = (used.user + used.system) / 1000 + (hooks.childCpuMs?.() ?? 0) - childCpu;
+    const { events, ...detail }: RepDetail = typeof done === 'number' ? { events: done } : done;
     firstRun ??= { ownRssKiB: process.resourceUsage().maxRSS, childRssKiB: hooks.childRssKiB?.() ?? 0 };
+    const left = (await hooks.inspect?.()) ?? {};
     await hooks.after?.();
-    process.stderr.write(`    ${name}: ${ms.toFixed(0)} ms, ${Math.round(events / ms)}k events/s\n`);
+    const ended = [detail.outcome, left.files === undefined ? undefined : `${left.files} files left`].filter(Boolean).join(', ');
+    process.stderr.write(`    ${name}: ${ms.toFixed(0)} ms, ${Math.round(events / ms)}k events/s${ended ? `, ${ended}` : ''}\n`);
     if (i < 0) continue;
     // /proc/stat counts in 10 ms ticks: clamp the rounding noise of short reps at zero.
-    results.push({ ms, cpuMs, events, ...(busyMs !== undefined && { otherCores: Math.max(0, (busyMs - cpuMs) / ms) }) });
+    results.push({ ms, cpuMs, events, ...detail, ...left, ...(busyMs !== undefined && { otherCores: Math.max(0, (busyMs - cpuMs) / ms) }) });
   }
   const extra = (await hooks.finish?.()) ?? {};
   const { ownRssKiB, childRssKiB } = firstRun!;

@@ -33,7 +33,17 @@ const cases = (fixture: FixtureName, reps: number, names: readonly string[]): Pl
     return { name, script: script(unit), variant, fixture, reps: n, warmup };
   });
 
-/** Run in this order: the limits first, then letsflow, then the baselines. */
+/**
+ * The engine issue's cases drive the CLI as a black box (bench/cases/cli-*.ts): every rep is a
+ * fresh CLI process anyway, so a warm-up in the case's own process would warm nothing.
+ */
+const cliCases = (fixture: FixtureName, reps: number, names: readonly string[]): PlannedCase[] =>
+  names.map((name) => {
+    const [unit, variant] = name.split('/') as [string, string];
+    return { name, script: script(unit), variant, fixture, reps, warmup: false };
+  });
+
+/** Run in this order: the limits first, then letsflow, then the baselines, then the CLI cases. */
 export const PLAN: readonly PlannedCase[] = [
   ...cases('rt100', 5, [
     'gunzip/only', 'gunzip/split2', 'gunzip/indexof',
@@ -44,6 +54,11 @@ export const PLAN: readonly PlannedCase[] = [
   ...cases('rt1g', 2, ['gunzip/only', 'letsflow/consolidate', 'handloop/consolidate', 'e2e/noraw', 'e2e/raw', 'duckdb/1']),
   ...cases('std100', 3, ['gunzip/only', 'letsflow/parse', 'e2e/noraw', 'duckdb/1']),
   ...cases('many', 3, ['gunzip/only', 'workers/1', 'workers/2']),
+  // `npm run bench -- cli-` runs these alone. The two cases killed at a time limit run once.
+  ...cliCases('demo3d', 5, ['cli-noop/run', 'cli-noop/startup']),
+  ...cliCases('demo12d', 5, ['cli-noop/run']),
+  ...cliCases('years29', 1, ['cli-years/run']),
+  ...cliCases('paths300k', 1, ['cli-paths/noraw']),
 ];
 
 /**

@@ -38,6 +38,10 @@ export interface Row {
   /** Extra time relative to the hand-written loop on the same fixture. */
   readonly tax?: number;
   readonly otherCores?: number;
+  /** How the CLI runs ended (`cli-*` cases): every distinct outcome, in rep order. */
+  readonly outcome?: string;
+  /** Files the CLI run left in its cache folder (`cli-years`), median over the reps. */
+  readonly files?: number;
 }
 
 export function rows(measured: readonly Measured[]): Row[] {
@@ -50,6 +54,8 @@ export function rows(measured: readonly Measured[]): Row[] {
     const duckdb = medianMs(find(m.fixture.name, 'duckdb/1'));
     const hand = medianMs(find(m.fixture.name, 'handloop/consolidate'));
     const taxed = /^(letsflow|e2e)\//.test(m.planned.name) && m.planned.name !== 'letsflow/readlines';
+    const outcomes = [...new Set(m.output.reps.flatMap((r) => (r.outcome === undefined ? [] : [r.outcome])))];
+    const files = m.output.reps.flatMap((r) => (r.files === undefined ? [] : [r.files]));
     return {
       name: m.planned.name,
       fixture: m.fixture.name,
@@ -58,7 +64,8 @@ export function rows(measured: readonly Measured[]): Row[] {
       minMs: Math.min(...m.output.reps.map((r) => r.ms)),
       maxMs: Math.max(...m.output.reps.map((r) => r.ms)),
       eventsPerSec: events / (ms / 1000),
-      mbPerSec: m.fixture.bytes / MB / (ms / 1000),
+      // A run that read nothing (a no-op, a killed CLI run) has no throughput.
+      mbPerSec: events === 0 ? 0 : m.fixture.bytes / MB / (ms / 1000),
       cores: median(m.output.reps.map((r) => r.cpuMs / r.ms)),
       rssMiB: m.output.maxRssKiB / 1024,
       rssGrowthMiB: (m.output.maxRssKiB - m.output.startRssKiB) / 1024,
@@ -66,6 +73,8 @@ export function rows(measured: readonly Measured[]): Row[] {
       ...(duckdb !== undefined && { vsDuckdb: duckdb / ms }),
       ...(hand !== undefined && taxed && { tax: ms / hand - 1 }),
       ...(m.output.reps.every((r) => r.otherCores !== undefined) && { otherCores: median(m.output.reps.map((r) => r.otherCores!)) }),
+      ...(outcomes.length > 0 && { outcome: outcomes.join(' / ') }),
+      ...(files.length > 0 && { files: median(files) }),
     };
   });
 }
@@ -124,7 +133,34 @@ export function verdicts(all: readonly Row[]): Verdict[] {
   const one = row('many', 'workers/1');
   const two = row('many', 'workers/2');
   check('2 worker processes over many objects: ≥ 1.8× one', one && two ? one.ms / two.ms : undefined, x, (v) => v >= 1.8);
+  engineVerdicts(row, check);
   return out;
+}
+
+/** `verdicts`' check: one target, its measured value, how to show it and when it passes. */
+type TargetCheck = (target: string, value: number | undefined, show: (v: number) => string, pass: (v: number) => boolean) => unknown;
+
+/** The engine issue's targets, from the black-box CLI cases (bench/cases/cli-*.ts). */
+function engineVerdicts(row: (fixture: FixtureName, name: string) => Row | undefined, check: TargetCheck): void {
+  const small = row('demo3d', 'cli-noop/run');
+  const big = row('demo12d', 'cli-noop/run');
+  const startup = row('demo3d', 'cli-noop/startup');
+  // The start-up is the same for any history, so the ratio net of it says more about the engine.
+  const net = (r: Row) => time(r.ms - startup!.ms);
+  const netRatio = small && big && startup ? ` net of ${time(startup.ms)} start-up (letsflow --help): ${net(small)} → ${net(big)}, ${x((big.ms - startup.ms) / (small.ms - startup.ms))}` : '';
+  check('a run with nothing new, 12 days of history vs 3 days: ≤ 1.2×', small && big ? big.ms / small.ms : undefined,
+    (v) => `${x(v)} (3 d ${time(small!.ms)}, 12 d ${time(big!.ms)};${netRatio})`, (v) => v <= 1.2);
+
+  const years = row('years29', 'cli-years/run');
+  const done = years?.outcome === 'completed';
+  const ended = done ? '' : ` (${years?.outcome})`;
+  check('29 events spanning eleven years: < 2,000 files written', years?.files,
+    (v) => `${done ? '' : '≥ '}${v.toLocaleString('en-US')} files in ${time(years!.ms)}${ended}`, (v) => done && v < 2000);
+  check('29 events spanning eleven years: < 10 s', years?.ms, (v) => `${done ? '' : '≥ '}${time(v)}${ended}`, (v) => done && v < 10_000);
+
+  const paths = row('paths300k', 'cli-paths/noraw');
+  check('one object of 300k distinct paths (--no-raw) completes; peak RSS', paths?.rssMiB,
+    (v) => `${paths!.outcome} in ${time(paths!.ms)}, peak RSS ${v.toFixed(0)} MiB`, () => paths!.outcome === 'completed');
 }
 
 export interface Check {

@@ -197,6 +197,15 @@ ${stalled.length ? `\n## Stalled reps\n\nA hang in the code measured; the figure
 - **Workers**: 1 or 2 processes, each running \`runPipeline\` (keepRaw false) over its share of the
   \`many\` objects into its own store; timed from a start barrier (process start-up excluded) to the
   last worker's end.
+- **CLI, black box** (\`cli-*\`, the engine issue): \`node --import tsx src/runtime/cli/bin.ts …\` with flags
+  only, a fresh CLI process per rep, timed from spawn to exit (start-up included: \`cli-noop/startup\`
+  is \`letsflow --help\` alone). Peak RSS is the CLI process's own \`maxRSS\`, read at exit by a preloaded
+  probe (bench/cliProbe.ts), or polled from /proc when the process was killed; \`RSS over start\` is
+  relative to the case's own process (node, tsx and the library loaded), about a CLI's start-up.
+  \`cli-noop/run\`: a run with nothing new over the cache a complete run left (\`letsflow demo\`, 300
+  requests/h, 3 and 12 days). \`cli-years/run\`: one standard log of 29 requests from 2014 to 2025, killed
+  after 60 s. \`cli-paths/noraw\`: \`--no-raw\` over one real-time object of 300k requests in one day, each
+  to a path of its own.
 - **Correctness**: every digest is compared to the straightforward path's (\`e2e/raw\`): requests and
   bytes per 30-minute window, and the hash of the whole summary where both sides have one.
 ${notes.join('\n')}

@@ -59,7 +59,7 @@ export type { Checkpoint } from './engine/checkpoint.js';
 export { consolidateObject } from './engine/consolidateStep.js';
 export { pipelineNamespaces, stepContextFor } from './engine/definition.js';
 export type {
-  AnyPipeline, FinalityPolicy, FormatOptions, PipelineDefinition, PipelineNamespaces, PipelineOutputs, PipelineViews, ReportColumn, StepContext, TopItem,
+  AnyPipeline, AnyStepContext, FinalityPolicy, FormatOptions, PipelineDefinition, PipelineNamespaces, PipelineOutputs, PipelineViews, ReportColumn, StepContext, TopItem,
 } from './engine/definition.js';
 export { AggregateDocSchema, LedgerEntrySchema } from './engine/documents.js';
 export type { AggregateDoc, LedgerEntry } from './engine/documents.js';

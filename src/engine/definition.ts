@@ -125,7 +125,6 @@ export interface PipelineDefinition<E extends TimedEvent = TimedEvent, S = unkno
 }
 
 /** A definition of any event and summary type, as registries and runtimes hold them. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyPipeline = PipelineDefinition<any, any>;
 
 /** What every LETS step needs: the pipeline, where to write, how to read, and what time it is. */
@@ -145,7 +144,6 @@ export interface StepContext<E extends TimedEvent = TimedEvent, S = unknown> {
 }
 
 /** A step context of any pipeline, as code that serves several (the event-driven dispatcher) takes them. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyStepContext = StepContext<any, any>;
 
 /**
