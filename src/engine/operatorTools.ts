@@ -4,6 +4,7 @@ import type { CacheStore } from '../sinks/cacheStore.js';
 import type { PipelineNamespaces } from './definition.js';
 import { readJson, type LedgerEntry } from './documents.js';
 import { objectId, pipelineRefs, PREFIX } from './layout.js';
+import { forgetSettled } from './settledIndex.js';
 
 const ParseErrorsDocSchema = z
   .object({
@@ -58,5 +59,6 @@ export async function replayQuarantined(store: CacheStore, ns: PipelineNamespace
     await store.remove(refs.ledger(id));
     replayed.push(entry.name);
   }
+  if (replayed.length > 0) await forgetSettled(store, ns);
   return replayed;
 }

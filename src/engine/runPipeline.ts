@@ -8,6 +8,7 @@ import type { StepContext, StoreAndLayout } from './definition.js';
 import { LedgerEntrySchema, readJson, type LedgerEntry } from './documents.js';
 import { ingestObject } from './ingest.js';
 import { ledgerEntriesFor, pendingObjects, settles } from './ledger.js';
+import { pendingAmong, recordSettled } from './settledIndex.js';
 import { objectId, pipelineRefs } from './layout.js';
 import { claimObject, releaseLease, renewLease } from './leases.js';
 
@@ -86,8 +87,7 @@ export interface RunOutcome {
  */
 export async function runPipeline<E extends TimedEvent, S>(objects: readonly SourceObject[], ctx: StepContext<E, S>, options: RunOptions = {}): Promise<RunOutcome> {
   const { namespaces } = ctx.pipeline;
-  const before = await ledgerEntriesFor(ctx.store, namespaces, objects);
-  const pending = pendingObjects(objects, before);
+  const { pending, known: before } = await pendingAmong(ctx.store, namespaces, objects);
   const settled = new Set<string>();
   const quarantined: LedgerEntry[] = [];
   let lines = 0;
@@ -139,8 +139,9 @@ export async function runPipeline<E extends TimedEvent, S>(objects: readonly Sou
   );
 
   const outside = options.outside?.length ? pendingObjects(options.outside, await ledgerEntriesFor(ctx.store, namespaces, options.outside)) : [];
-  const stillPending = [...pending.filter((o) => !settled.has(objectId(o))), ...outside];
-  const outcome = await aggregate(ctx, { pending: stillPending });
+  const unfinished = pending.filter((o) => !settled.has(objectId(o)));
+  const outcome = await aggregate(ctx, { pending: [...unfinished, ...outside] });
+  await recordSettled(ctx.store, namespaces, objects, unfinished);
   return { listed: objects.length, processed: done, quarantined, failed, lines, events, parseErrors, aggregate: outcome };
 }
 

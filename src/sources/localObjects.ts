@@ -35,27 +35,31 @@ export async function localObjects(folder: string, options: { prefix?: string; a
 
   const walk = async (dir: string, keyPrefix: string): Promise<void> => {
     const entries = await readdir(dir, { withFileTypes: true });
-    for (const entry of entries) {
-      if (entry.name.startsWith('.')) continue;
-      const key = keyPrefix + entry.name;
-      if (entry.isDirectory()) {
-        // Descend only where the prefix can still match below this folder.
-        if (prefix.startsWith(`${key}/`) || `${key}/`.startsWith(prefix)) await walk(join(dir, entry.name), `${key}/`);
-      } else if (entry.isFile() && key.startsWith(prefix)) {
-        const path = join(dir, entry.name);
-        const info = await stat(path);
-        objects.push({
-          source: 'file',
-          container: root,
-          key,
-          size: info.size,
-          etag: `${info.size}-${Math.trunc(info.mtimeMs)}`,
-          arrivedAt: Math.trunc(info.mtimeMs),
-          open: async () => createReadStream(path, { highWaterMark: 256 * 1024 }),
-          ...(archiveRoot !== undefined && { archive: () => moveTo(path, join(archiveRoot, ...key.split('/'))) }),
-        });
-      }
-    }
+    // A folder's entries are looked at together: stat calls overlap on the thread pool, so a
+    // listing of thousands of objects costs a fraction of one stat after another.
+    await Promise.all(
+      entries.map(async (entry) => {
+        if (entry.name.startsWith('.')) return;
+        const key = keyPrefix + entry.name;
+        if (entry.isDirectory()) {
+          // Descend only where the prefix can still match below this folder.
+          if (prefix.startsWith(`${key}/`) || `${key}/`.startsWith(prefix)) await walk(join(dir, entry.name), `${key}/`);
+        } else if (entry.isFile() && key.startsWith(prefix)) {
+          const path = join(dir, entry.name);
+          const info = await stat(path);
+          objects.push({
+            source: 'file',
+            container: root,
+            key,
+            size: info.size,
+            etag: `${info.size}-${Math.trunc(info.mtimeMs)}`,
+            arrivedAt: Math.trunc(info.mtimeMs),
+            open: async () => createReadStream(path, { highWaterMark: 256 * 1024 }),
+            ...(archiveRoot !== undefined && { archive: () => moveTo(path, join(archiveRoot, ...key.split('/'))) }),
+          });
+        }
+      }),
+    );
   };
 
   await walk(root, '');
