@@ -119,5 +119,5 @@ export type { KeyStats, TopKeys } from './core/topKeys.js';
 export type { Finality, WindowResult } from './core/windowResult.js';
 
 /* Errors */
-export { ConfigError, InvalidKeyError, LetsflowError, ObjectQuarantinedError, PreconditionFailedError, SinkWriteError } from './core/errors.js';
+export { ConfigError, InvalidKeyError, LetsflowError, ObjectQuarantinedError, PreconditionFailedError, SinkWriteError, SymlinkRefusedError } from './core/errors.js';
 export type { ErrorStage } from './core/errors.js';

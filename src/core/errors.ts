@@ -70,3 +70,23 @@ export class PreconditionFailedError extends LetsflowError {
     this.path = path;
   }
 }
+
+/**
+ * A symbolic link met below a file cache store's root, which the store refused to follow.
+ *
+ * Anyone who can write into the cache folder could otherwise plant a link that makes reads
+ * return files outside it and writes land outside it. `path` is the link itself.
+ */
+export class SymlinkRefusedError extends LetsflowError {
+  readonly path: string;
+
+  constructor(path: string, stage: ErrorStage) {
+    super(
+      'symlink_refused',
+      stage,
+      `${path} is a symbolic link; the cache store refused to follow it, since a link inside the cache could lead ` +
+        'reads and writes outside its root: replace the link with the folder or file it points to, or make the root itself the link',
+    );
+    this.path = path;
+  }
+}
