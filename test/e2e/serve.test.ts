@@ -13,6 +13,8 @@ describe('e2e: letsflow serve over real HTTP', () => {
   let dir: string;
   let server: RunningServer;
   const call = (path: string, init: RequestInit = {}) => fetch(`${server.url}${path}`, init);
+  // Cache entries hold raw data, so reading them takes the token too.
+  const read = (path: string) => call(path, { headers: { authorization: `Bearer ${TOKEN}` } });
   // Response bodies are asserted field by field, so they are read loosely typed.
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
   const json = async (response: Promise<Response>): Promise<any> => (await response).json();
@@ -48,7 +50,7 @@ describe('e2e: letsflow serve over real HTTP', () => {
     expect((await post('/api/sa/cloudfront/ingest', TOKEN, '{not json')).status).toBe(400);
     expect((await call('/api/sa/traffic/timeseries?period=weekly')).status).toBe(400);
     expect((await call('/api/sa/traffic/timeseries?period=daily&from=yesterday')).status).toBe(400);
-    expect((await call('/api/sa/cache/entry?namespace=sa-ledger&key=..%2F..%2Fetc%2Fpasswd')).status).toBe(400);
+    expect((await read('/api/sa/cache/entry?namespace=sa-ledger&key=..%2F..%2Fetc%2Fpasswd')).status).toBe(400);
     expect((await call('/api/nope')).status).toBe(404);
   });
 
@@ -78,9 +80,9 @@ describe('e2e: letsflow serve over real HTTP', () => {
     expect(metrics).toMatch(/letsflow_step_runs_total\{step="ingest",outcome="ok"\} 1/);
     const namespaces = (await json(call('/api/sa/cache/namespaces'))) as { namespace: string; entries: number }[];
     expect(namespaces.find((n) => n.namespace === 'sa-cloudfront-aggregate')!.entries).toBeGreaterThan(0);
-    const listing = await json(call('/api/sa/cache/entries?namespace=sa-cloudfront-aggregate&prefix=daily/'));
+    const listing = await json(read('/api/sa/cache/entries?namespace=sa-cloudfront-aggregate&prefix=daily/'));
     expect(listing.keys.length).toBeGreaterThan(0);
-    const entry = await call(`/api/sa/cache/entry?namespace=sa-cloudfront-aggregate&key=${encodeURIComponent(listing.keys[0])}`);
+    const entry = await read(`/api/sa/cache/entry?namespace=sa-cloudfront-aggregate&key=${encodeURIComponent(listing.keys[0])}`);
     expect(((await entry.json()) as { period: string }).period).toBe('daily');
   });
 });

@@ -11,10 +11,46 @@ export async function loadAggregates<S>(store: CacheStore, pipeline: PipelineOut
   return storedWindowsIn(store, pipeline, period, -Infinity, Infinity);
 }
 
-/** Log content can hold terminal control sequences; show them as escapes, never run them. */
+/** The most characters a report cell or top key shows, escapes and the ellipsis included; longer ones are cut. */
+export const MAX_CELL_CHARS = 80;
+
+/**
+ * C0 and C1 controls, and the characters that reorder or break lines on a terminal without
+ * being controls: bidi embeddings, overrides and isolates, the directional marks, the Arabic
+ * letter mark (Trojan Source, CVE-2021-42574) and the line and paragraph separators.
+ */
+// eslint-disable-next-line no-control-regex
+const UNSAFE_FOR_TERMINAL = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+const escapeChar = (c: string): string => {
+  const code = c.charCodeAt(0);
+  return code <= 0xff ? `\\x${code.toString(16).padStart(2, '0')}` : `\\u${code.toString(16).padStart(4, '0')}`;
+};
+
+/** Log content can hold terminal control sequences and bidi controls; show them as escapes, never run them. */
 export function escapeForTerminal(text: string): string {
-  // eslint-disable-next-line no-control-regex
-  return text.replace(/[\u0000-\u001f\u007f-\u009f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  return text.replace(UNSAFE_FOR_TERMINAL, escapeChar);
+}
+
+/**
+ * Text escaped for the terminal and cut to `max` UTF-16 units with an ellipsis. It is cut
+ * between whole characters and whole escapes, and only as much of the text is escaped as is
+ * shown, so a key of 60 KB costs no more than a short one.
+ */
+function terminalCell(text: string, max = MAX_CELL_CHARS): string {
+  const pieces: string[] = [];
+  let length = 0;
+  for (const c of text) {
+    const shown = escapeForTerminal(c);
+    if (length + shown.length > max) {
+      // Drop whole pieces until the ellipsis fits, so no escape is shown in half.
+      while (length + 1 > max) length -= pieces.pop()!.length;
+      return `${pieces.join('')}…`;
+    }
+    pieces.push(shown);
+    length += shown.length;
+  }
+  return pieces.join('');
 }
 
 /**
@@ -26,7 +62,7 @@ export function renderReport<S>(pipeline: PipelineOutputs<S>, docs: readonly Agg
   const { columns, total, top } = pipeline.views;
   const summaries = docs.map((d) => pipeline.summary.fromJson(d.summary));
   const header = [options.period, 'status', ...columns.map((c) => c.header)];
-  const rows = docs.map((doc, i) => [doc.time_key, doc.status, ...columns.map((c) => escapeForTerminal(c.value(summaries[i]!)))]);
+  const rows = docs.map((doc, i) => [doc.time_key, doc.status, ...columns.map((c) => terminalCell(c.value(summaries[i]!)))]);
   const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => r[i]!.length)));
   const numeric = new Set(columns.flatMap((c, i) => (c.numeric ? [i + 2] : [])));
   const line = (cells: string[]): string =>
@@ -40,10 +76,11 @@ export function renderReport<S>(pipeline: PipelineOutputs<S>, docs: readonly Agg
   if (top) {
     out.push('', `Top ${options.top} ${top.label}`);
     const items = top.items(merged, options.top);
-    const keyWidth = Math.max(...items.map((p) => escapeForTerminal(p.key).length), 4);
-    for (const p of items) {
+    const keys = items.map((p) => terminalCell(p.key));
+    const keyWidth = Math.max(...keys.map((k) => k.length), 4);
+    for (const [i, p] of items.entries()) {
       const bytes = p.bytes === undefined ? '' : `  ${formatBytes(p.bytes).padStart(9)}`;
-      out.push(`  ${escapeForTerminal(p.key).padEnd(keyWidth)}  ${formatCount(p.count).padStart(10)}${bytes}`);
+      out.push(`  ${keys[i]!.padEnd(keyWidth)}  ${formatCount(p.count).padStart(10)}${bytes}`);
     }
   }
   return `${out.join('\n')}\n`;

@@ -1,4 +1,5 @@
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
+import { parse as parsePath } from 'node:path';
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import { z } from 'zod';
 import { InvalidKeyError, LetsflowError } from '../../core/errors.js';
@@ -21,8 +22,19 @@ export interface ApiOptions {
   readonly metrics: { registry: { metrics(): Promise<string>; contentType: string } };
   /** Counts of event-driven ingest (messages, objects, routes), when it runs. */
   readonly events?: () => unknown;
-  /** Bearer token for mutating routes; without one they all answer 401. */
+  /** Bearer token for mutating routes and raw reads (cache entries and listings); without one they all answer 401. */
   readonly token: string | undefined;
+  /**
+   * Absolute local folders (the source folder, the cache root) and the placeholder each is
+   * shown as, e.g. `{ path: '/srv/logs', as: '<source>' }`: no answer names where they are.
+   */
+  readonly redact?: readonly LocalRoot[];
+}
+
+/** A local folder an answer must not name, and what it names instead. */
+export interface LocalRoot {
+  readonly path: string;
+  readonly as: string;
 }
 
 /** Request bodies are never needed: anything larger than this is refused before it is read. */
@@ -56,11 +68,32 @@ function parseWith<T>(schema: z.ZodType<T>, value: unknown, what: string): T {
   return result.data;
 }
 
-const sameSecret = (given: string, expected: string): boolean => {
-  const a = Buffer.from(given);
-  const b = Buffer.from(expected);
-  return a.length === b.length && timingSafeEqual(a, b);
+// Digests have one length whatever was sent, so the comparison's time says nothing of the token, not even its length.
+const digest = (text: string): Buffer => createHash('sha256').update(text).digest();
+const sameSecret = (given: string, expected: string): boolean => timingSafeEqual(digest(given), digest(expected));
+
+/** The credentials of a `Bearer` authorization, whose scheme is case-insensitive (RFC 9110 §11.1). */
+const bearerCredentials = (header: string): string | undefined => /^bearer +(\S+) *$/i.exec(header)?.[1];
+
+/** How to configure a step that serve does not run, so a request for it can say what to do. */
+const CONFIGURE_STEP: Readonly<Record<string, string>> = {
+  archive: 'set --archive or LETSFLOW_ARCHIVE (where committed objects go) and restart serve',
 };
+
+/**
+ * A function that replaces the given local folders in an answer by their placeholders: in
+ * JSON text as JSON escapes them (a Windows path's backslashes are doubled), elsewhere as is.
+ * A folder is replaced only where its name ends, so `/srv/logs` leaves `/srv/logs-old` alone;
+ * a filesystem root (`/`, `C:\\`) is never a folder to replace, or every path would go.
+ */
+function localPathRedactor(roots: readonly LocalRoot[]): (text: string, json: boolean) => string {
+  const usable = roots.filter((r) => r.path !== '' && parsePath(r.path).root !== r.path).sort((a, b) => b.path.length - a.path.length);
+  const escape = (text: string): string => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const pattern = (text: string): RegExp => new RegExp(`${escape(text)}(?=$|[\\s/\\\\"'\`:;,()[\\]{}<>|])`, 'g');
+  const raw = usable.map((r) => ({ pattern: pattern(r.path), as: r.as }));
+  const json = usable.map((r) => ({ pattern: pattern(JSON.stringify(r.path).slice(1, -1)), as: r.as }));
+  return (text, isJson) => (isJson ? json : raw).reduce((out, r) => out.replace(r.pattern, r.as), text);
+}
 
 /**
  * The REST API of `letsflow serve`, following seed 001's routes, for the pipeline served
@@ -69,7 +102,9 @@ const sameSecret = (given: string, expected: string): boolean => {
  * metrics. The CloudFront pipeline also answers seed 001's `/api/sa/traffic/*`. A window
  * with no data is answered empty with the finality its time implies; a range reads the
  * windows in it, never every key. Inputs are validated with zod and answered with a clear
- * 4xx; log content is only ever returned JSON-encoded.
+ * 4xx; log content is only ever returned JSON-encoded. Cache entries and listings (raw
+ * events, ledger records) take the bearer token like the triggers; aggregates, series, top
+ * keys, status, health and metrics stay open. No text answer names a `redact` folder.
  */
 export function buildApi(options: ApiOptions): FastifyInstance {
   const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false });
@@ -88,19 +123,25 @@ export function buildApi(options: ApiOptions): FastifyInstance {
   app.setNotFoundHandler((request, reply) => reply.code(404).send({ error: `no route ${request.method} ${request.url.split('?')[0]}` }));
 
   const requireToken = async (request: FastifyRequest, reply: FastifyReply): Promise<void> => {
-    const header = request.headers.authorization ?? '';
-    const given = header.startsWith('Bearer ') ? header.slice(7) : '';
-    if (options.token === undefined || !sameSecret(given, options.token)) {
+    const given = bearerCredentials(request.headers.authorization ?? '');
+    if (options.token === undefined || given === undefined || !sameSecret(given, options.token)) {
       await reply
         .code(401)
         .header('www-authenticate', 'Bearer')
-        .send({ error: options.token === undefined ? 'mutating routes are disabled: set LETSFLOW_API_TOKEN' : 'missing or wrong bearer token' });
+        .send({ error: options.token === undefined ? 'mutating routes and raw reads are disabled: set LETSFLOW_API_TOKEN' : 'missing or wrong bearer token' });
     }
   };
 
+  // Every answer that is text (JSON, errors, metrics) goes through here; binary entries are the stored bytes.
+  const redact = localPathRedactor(options.redact ?? []);
+  app.addHook('onSend', async (_request, reply, payload) =>
+    typeof payload === 'string' ? redact(payload, String(reply.getHeader('content-type') ?? '').includes('json')) : payload,
+  );
+
   for (const step of ['ingest', 'consolidate', 'aggregate', 'archive']) {
     app.post(`${base}/${step}`, { preHandler: requireToken }, async (_request, reply) => {
-      if (!options.scheduler.has(step)) throw new HttpError(404, `step ${step} is not configured`);
+      // The route exists for every step; one serve does not run is a conflict with its configuration.
+      if (!options.scheduler.has(step)) throw new HttpError(409, `step ${step} is not configured${CONFIGURE_STEP[step] ? `: ${CONFIGURE_STEP[step]}` : ''}`);
       try {
         return { step, result: await options.scheduler.trigger(step) };
       } catch (error) {
@@ -148,17 +189,20 @@ export function buildApi(options: ApiOptions): FastifyInstance {
     Promise.all(Object.values(pipeline.namespaces).map(async (namespace) => ({ namespace, entries: (await store.list(namespace, 'json')).length + (await store.list(namespace, 'binary')).length }))),
   );
 
-  app.get('/api/sa/cache/entries', async (request) => {
+  // Entries hold raw events and ledger records, so reading them takes the token; the counts above stay open.
+  app.get('/api/sa/cache/entries', { preHandler: requireToken }, async (request) => {
     const query = parseWith(entriesQuery, request.query, 'query');
     const keys = await options.store.list(query.namespace, query.type, query.prefix);
     return { namespace: query.namespace, type: query.type, keys: keys.slice(0, MAX_LISTED), truncated: keys.length > MAX_LISTED };
   });
 
-  app.get('/api/sa/cache/entry', async (request, reply) => {
+  app.get('/api/sa/cache/entry', { preHandler: requireToken }, async (request, reply) => {
     const query = parseWith(entryQuery, request.query, 'query');
     const body = await options.store.get({ namespace: query.namespace, key: query.key, fileType: query.type as FileType });
     if (body === undefined) throw new HttpError(404, `no ${query.type} entry ${query.key} in ${query.namespace}`);
-    return reply.header('content-type', query.type === 'json' ? 'application/json; charset=utf-8' : 'application/octet-stream').send(Buffer.from(body));
+    // A JSON entry is sent as text, so the onSend hook takes local paths (a ledger's source folder) out of it.
+    if (query.type === 'json') return reply.header('content-type', 'application/json; charset=utf-8').send(Buffer.from(body).toString('utf8'));
+    return reply.header('content-type', 'application/octet-stream').send(Buffer.from(body));
   });
 
   /**

@@ -1,10 +1,11 @@
+import { resolve } from 'node:path';
 import type { FastifyInstance } from 'fastify';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { eventDrivenIngest, type EventDrivenIngest } from '../../engine/eventDriven/eventDrivenIngest.js';
 import { clientFor, pipelineService, stepContext, type PipelineService } from '../pipelineService.js';
 import { parseLocation } from '../location.js';
 import type { Config } from '../config.js';
-import { buildApi } from './api.js';
+import { buildApi, type LocalRoot } from './api.js';
 import { serveMetrics } from './serveMetrics.js';
 import { StepScheduler, type ScheduledStep } from './stepScheduler.js';
 
@@ -42,7 +43,17 @@ export async function startServe(config: Config, token: string | undefined, serv
     ...(config.archive !== undefined ? [{ name: 'archive', everyMs: config.aggregateEverySeconds * 1000, run: () => service.archive() }] : []),
   ];
   const scheduler = new StepScheduler(steps, (step, ms, error) => metrics.stepFinished(step, ms, error));
-  const app = buildApi({ store: service.ctx.store, pipeline: service.ctx.pipeline, finality: service.ctx.finality, scheduler, status: () => service.status(), metrics, token, ...(events && { events: () => events.stats() }) });
+  const app = buildApi({
+    store: service.ctx.store,
+    pipeline: service.ctx.pipeline,
+    finality: service.ctx.finality,
+    scheduler,
+    status: () => service.status(),
+    metrics,
+    token,
+    redact: localRoots(config),
+    ...(events && { events: () => events.stats() }),
+  });
   const url = await app.listen({ host: config.host, port: config.port });
   scheduler.start();
   const consuming = events?.start();
@@ -61,6 +72,21 @@ export async function startServe(config: Config, token: string | undefined, serv
       await app.close();
     },
   };
+}
+
+/**
+ * The local folders serve's answers must not name: a folder source (ledger entries hold it as
+ * their objects' container), a folder cache and, with a folder source, the archive folder —
+ * resolved as the source and the store resolve them.
+ */
+function localRoots(config: Config): LocalRoot[] {
+  const source = parseLocation(config.source, 'source');
+  const cache = parseLocation(config.cache, 'cache');
+  return [
+    ...(source.kind === 'folder' ? [{ path: resolve(source.path), as: '<source>' }] : []),
+    ...(cache.kind === 'folder' ? [{ path: resolve(cache.path), as: '<cache>' }] : []),
+    ...(source.kind === 'folder' && config.archive !== undefined ? [{ path: resolve(config.archive), as: '<archive>' }] : []),
+  ];
 }
 
 /** The SQS client for the configured region and endpoint; credentials only from the SDK's default chain. */
