@@ -52,6 +52,10 @@ export interface FinalityPolicy {
 export interface FormatOptions {
   /** Keep viewer IPs (and like personal data) in events; off by default. */
   readonly keepClientIp: boolean;
+  /** Keep cookies (sessions, tokens) in events; off (dropped) when absent. */
+  readonly keepCookies?: boolean;
+  /** How much of query strings to keep: `off` (null, when absent), `names` (parameter names only) or `whole`. */
+  readonly queryStrings?: 'off' | 'names' | 'whole';
   /** A field list (a preset name or the names in order) for formats that name no columns. */
   readonly fields?: string | readonly string[];
 }

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError, LetsflowError } from '../core/errors.js';
 import type { CloudFrontEvent } from './cloudfront/event.js';
+import { QUERY_STRING_MODES } from './cloudfront/valueConverters.js';
 import { errorRecorder } from './errorRecorder.js';
 import { cloudfrontFields } from './cloudfrontFields.js';
 import { DEFAULT_FIELD_LIST, FIELD_LIST_PRESETS } from './fieldLists.js';
@@ -19,6 +20,14 @@ export const CloudFrontRealtimeOptionsSchema = z
       .boolean()
       .default(false)
       .describe('Keep c-ip and x-forwarded-for (personal data). Off by default: they are dropped while parsing.'),
+    keepCookies: z
+      .boolean()
+      .default(false)
+      .describe('Keep the Cookie header (sessions, tokens). Off by default: it is dropped while parsing, like viewer IPs.'),
+    queryStrings: z
+      .enum(QUERY_STRING_MODES)
+      .default('off')
+      .describe("How much of a query string to keep (they carry tokens and API keys): 'off' (null), 'names' (parameter names only, a=1&b=2 → a&b) or 'whole' (as logged)."),
   })
   .strict()
   .describe('CloudFront real-time logs (Kinesis → Firehose → S3): one TAB-separated line per request, no header.');
@@ -33,8 +42,10 @@ export type CloudFrontRealtimeOptions = z.input<typeof CloudFrontRealtimeOptions
  * shifted event. A bad value gives `not_a_number` or `timestamp_invalid`. Every line lands in
  * exactly one of `tally.events`, `headers` (a stray `#` comment line), `blank` or `errors`; error
  * records stop at `maxErrorRecords` while `tally.errors` keeps counting. With `context.select`,
- * only the selected columns are sliced and converted, but every TAB is still counted. Bad options
- * throw a `ConfigError` when the format is built.
+ * only the selected columns are sliced and converted, but every TAB is still counted. Viewer IPs
+ * and cookies are dropped and query strings nulled unless the options keep them. The user agent is
+ * decoded once (the standard log's legacy double decoding does not apply here). Bad options throw a
+ * `ConfigError` when the format is built.
  *
  * @example
  * ```ts
@@ -47,19 +58,21 @@ export type CloudFrontRealtimeOptions = z.input<typeof CloudFrontRealtimeOptions
  * ```
  * @param options.fields a preset name from `FIELD_LIST_PRESETS` or the field names (default `DEFAULT_FIELD_LIST`)
  * @param options.keepClientIp keep `c-ip` and `x-forwarded-for` (default false)
+ * @param options.keepCookies keep the cookie (default false)
+ * @param options.queryStrings `'off'` (default: `cs_uri_query` is null), `'names'` (parameter names only) or `'whole'`
  * @returns the log format
  * @see cloudfrontStandard
  */
 export function cloudfrontRealtime(options: CloudFrontRealtimeOptions = {}): LogFormat<CloudFrontEvent> {
   const parsed = CloudFrontRealtimeOptionsSchema.safeParse(options);
   if (!parsed.success) throw new ConfigError(`cloudfrontRealtime options are invalid: ${z.prettifyError(parsed.error)}`);
-  const { keepClientIp } = parsed.data;
+  const { keepClientIp, keepCookies, queryStrings } = parsed.data;
   const { names, label } = resolveFieldList(parsed.data.fields);
 
   return {
     name: 'cloudfront-realtime',
     createParser(context: ParserContext): ObjectParser<CloudFrontEvent> {
-      const plan = cloudfrontFields('realtime', names, { keepClientIp, select: context.select });
+      const plan = cloudfrontFields('realtime', names, { keepClientIp, keepCookies, queryStrings, select: context.select });
       const { tally } = context;
       const reject = errorRecorder(context);
       const expected = names.length;

@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { ConfigError, LetsflowError } from '../core/errors.js';
 import type { CloudFrontEvent } from './cloudfront/event.js';
+import { QUERY_STRING_MODES } from './cloudfront/valueConverters.js';
 import { errorRecorder } from './errorRecorder.js';
 import { cloudfrontFields, type FieldPlan } from './cloudfrontFields.js';
 import type { LogFormat, ObjectParser, ParserContext } from './logFormat.js';
@@ -11,6 +12,14 @@ export const CloudFrontStandardOptionsSchema = z
       .boolean()
       .default(false)
       .describe('Keep c-ip and x-forwarded-for (personal data). Off by default: they are dropped while parsing.'),
+    keepCookies: z
+      .boolean()
+      .default(false)
+      .describe('Keep the Cookie header (sessions, tokens). Off by default: it is dropped while parsing, like viewer IPs.'),
+    queryStrings: z
+      .enum(QUERY_STRING_MODES)
+      .default('off')
+      .describe("How much of a query string to keep (they carry tokens and API keys): 'off' (null), 'names' (parameter names only, a=1&b=2 → a&b) or 'whole' (as logged)."),
   })
   .strict()
   .describe('CloudFront standard (access) logs: W3C, TAB-separated, columns named by #Fields headers.');
@@ -30,15 +39,29 @@ const LEGACY_FIELDS = [
 const LEGACY_LABEL = 'legacy 33-field default, no #Fields header seen';
 
 /**
+ * Fewest columns a line of the standard log has: the oldest layout seen, of 2014, had 18 fields
+ * (date … cs-bytes, formats.md §2.1), and fields have only ever been added at the end, so every
+ * older line still reaches column 18. A shorter line is a truncated one, not an older one. A
+ * `#Fields` header naming fewer fields (a v2 subset) needs all of its columns instead.
+ */
+export const OLDEST_LAYOUT_COLUMNS = 18;
+
+/** Byte-order mark: objects joined together keep each one's BOM at the start of its first line. */
+const BOM = 0xfeff;
+
+/**
  * Reads CloudFront standard (access) log lines into typed events, following the `#Fields` headers.
  *
  * `#Fields:` sets the column names (split on any whitespace) for the lines after it, also mid-object
  * where files were joined; other `#` lines count as headers too. Before any header the legacy
- * 33-field order applies. The event time is `date` + `time` in UTC (or v2's `timestamp(ms)`). A
- * short line (older logs) leaves its missing trailing fields absent, as long as it reaches the time
- * fields; extra columns past the header go into `extra` as `column-N`. Bad values give
- * `not_a_number` or `timestamp_invalid` error records, capped at `maxErrorRecords`; every line lands
- * in exactly one tally bucket. Bad options throw a `ConfigError` when the format is built.
+ * 33-field order applies. A U+FEFF at the start of any line (objects joined together) is dropped.
+ * The event time is `date` + `time` in UTC (or v2's `timestamp(ms)`). A short line (older logs)
+ * leaves its missing trailing fields absent, as long as it has the {@link OLDEST_LAYOUT_COLUMNS} of
+ * the oldest layout (or every column of a shorter header) and reaches the time fields; a shorter one
+ * is a `column_count` error. Extra columns past the header go into `extra` as `column-N`. Bad values
+ * give `not_a_number` or `timestamp_invalid` error records, capped at `maxErrorRecords`; every line
+ * lands in exactly one tally bucket. Viewer IPs and cookies are dropped and query strings nulled
+ * unless the options keep them. Bad options throw a `ConfigError` when the format is built.
  *
  * @example
  * ```ts
@@ -50,32 +73,39 @@ const LEGACY_LABEL = 'legacy 33-field default, no #Fields header seen';
  * parse('2019-12-04\t21:02:31\t200', 3); // { timestamp: 1575493351000, sc_status: 200 }
  * ```
  * @param options.keepClientIp keep `c-ip` and `x-forwarded-for` (default false)
+ * @param options.keepCookies keep the cookie (default false)
+ * @param options.queryStrings `'off'` (default: `cs_uri_query` is null), `'names'` (parameter names only) or `'whole'`
  * @returns the log format
  * @see cloudfrontRealtime
  */
 export function cloudfrontStandard(options: CloudFrontStandardOptions = {}): LogFormat<CloudFrontEvent> {
   const parsed = CloudFrontStandardOptionsSchema.safeParse(options);
   if (!parsed.success) throw new ConfigError(`cloudfrontStandard options are invalid: ${z.prettifyError(parsed.error)}`);
-  const { keepClientIp } = parsed.data;
+  const { keepClientIp, keepCookies, queryStrings } = parsed.data;
 
   return {
     name: 'cloudfront-standard',
     createParser(context: ParserContext): ObjectParser<CloudFrontEvent> {
       const { tally, select } = context;
       const reject = errorRecorder(context);
-      let plan: FieldPlan = cloudfrontFields('standard', LEGACY_FIELDS, { keepClientIp, select });
+      let plan: FieldPlan = cloudfrontFields('standard', LEGACY_FIELDS, { keepClientIp, keepCookies, queryStrings, select });
+      let minColumns = minColumnsOf(plan);
       let label = LEGACY_LABEL;
 
       function readHeader(line: string, lineNumber: number): void {
         if (!line.startsWith('#Fields:')) return;
         const names = line.slice('#Fields:'.length).trim().split(/\s+/).filter((name) => name.length > 0);
         // Joined files repeat the same header block; only a different list needs a new plan.
-        if (names.join(' ') !== plan.names.join(' ')) plan = cloudfrontFields('standard', names, { keepClientIp, select });
+        if (names.join(' ') !== plan.names.join(' ')) {
+          plan = cloudfrontFields('standard', names, { keepClientIp, keepCookies, queryStrings, select });
+          minColumns = minColumnsOf(plan);
+        }
         label = `#Fields header of line ${lineNumber}`;
       }
 
       return (input: string, lineNumber: number): CloudFrontEvent | undefined => {
-        const line = input.charCodeAt(input.length - 1) === 0x0d ? input.slice(0, -1) : input;
+        const unmarked = input.charCodeAt(0) === BOM ? input.slice(1) : input;
+        const line = unmarked.charCodeAt(unmarked.length - 1) === 0x0d ? unmarked.slice(0, -1) : unmarked;
         if (line.length === 0 || (line.charCodeAt(0) <= 0x20 && line.trim().length === 0)) {
           tally.blank++;
           return undefined;
@@ -86,10 +116,10 @@ export function cloudfrontStandard(options: CloudFrontStandardOptions = {}): Log
           return undefined;
         }
         const columns = plan.split(line);
-        if (columns.length < plan.minColumns) {
+        if (columns.length < minColumns) {
           const reason =
             `expected ${plan.names.length} columns (${label}), found ${columns.length}; ` +
-            `at least ${plan.minColumns} are needed to reach the time fields`;
+            `at least ${minColumns} are needed (the oldest layout has ${OLDEST_LAYOUT_COLUMNS}, and the time fields must be reached)`;
           return reject(line, lineNumber, 'column_count', reason);
         }
         try {
@@ -103,4 +133,9 @@ export function cloudfrontStandard(options: CloudFrontStandardOptions = {}): Log
       };
     },
   };
+}
+
+/** Fewest columns a line under `plan` may have: the oldest layout's, capped by the header's, and the time fields'. */
+function minColumnsOf(plan: FieldPlan): number {
+  return Math.max(plan.minColumns, Math.min(plan.names.length, OLDEST_LAYOUT_COLUMNS));
 }

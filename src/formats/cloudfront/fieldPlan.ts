@@ -3,13 +3,17 @@ import { fail } from './fail.js';
 import { REALTIME, STANDARD } from './fieldTable.js';
 import { selectiveSplitter, wholeSplitter } from './lineSplitters.js';
 import { TIME_CONVERTERS } from './timeConverters.js';
-import type { FieldConverter } from './valueConverters.js';
+import { queryNames, type FieldConverter, type FieldValue, type QueryStringMode } from './valueConverters.js';
 
 /** Which CloudFront log a field list comes from; the two name some fields differently. */
 export type CloudFrontLogKind = 'realtime' | 'standard';
 
 export interface FieldPlanOptions {
   readonly keepClientIp: boolean;
+  /** Keep `cs-cookie` / `cs(Cookie)` (sessions, tokens); dropped, like viewer IPs, when false or absent. */
+  readonly keepCookies?: boolean | undefined;
+  /** How much of a query string to keep: `off` (`null`, when absent), `names` or `whole` (as logged). */
+  readonly queryStrings?: QueryStringMode | undefined;
   /** Read only these event fields (plus `timestamp`); every field, and unknown ones into `extra`, when absent. */
   readonly select?: ReadonlySet<string> | undefined;
 }
@@ -42,7 +46,7 @@ interface FieldColumn {
   readonly name: string;
   readonly key: EventField;
   readonly convert: FieldConverter;
-  readonly query: ((raw: string) => string | null) | undefined;
+  readonly query: ((raw: string, logName: string) => string | null) | undefined;
 }
 
 /**
@@ -50,28 +54,30 @@ interface FieldColumn {
  * AWS log field becomes a typed event field.
  *
  * Numbers become numbers (`000` status → 0, decimal seconds stay decimal), text is percent-decoded
- * once, `cs-uri-query` is kept as logged, and `-` becomes `null`. The standard log's `cs(Host)` and
- * `x-host-header` are swapped into the real-time meaning. Real-time `cs-uri-stem` is split at the
- * first `?`; its query fills `cs_uri_query` when the list has no `cs-uri-query` column. Unknown names
- * go into `extra` as raw strings; `c-ip` and `x-forwarded-for` are dropped unless `keepClientIp`.
- * Bad values throw a `LetsflowError` with code `not_a_number` or `timestamp_invalid`.
+ * once, and `-` becomes `null`. The standard log's `cs(Host)` and `x-host-header` are swapped into
+ * the real-time meaning. Real-time `cs-uri-stem` is split at the first `?`; its query fills
+ * `cs_uri_query` when the list has no `cs-uri-query` column. Personal data is dropped unless asked
+ * for: `c-ip` and `x-forwarded-for` unless `keepClientIp`, the cookie unless `keepCookies`, and
+ * `cs_uri_query` is `null` unless `queryStrings` is `names` (parameter names only) or `whole` (as
+ * logged, not decoded). Unknown names go into `extra` as raw strings. Bad values throw a
+ * `LetsflowError` with code `not_a_number` or `timestamp_invalid`.
  *
  * @example
  * ```ts
  * import { cloudfrontFields } from 'letsflow';
  *
- * const plan = cloudfrontFields('realtime', ['timestamp', 'sc-status', 'cs-uri-stem'], { keepClientIp: false });
- * const event = plan.toEvent(plan.split('1600299221.087\t000\t/a%20b?x=1'));
- * // { timestamp: 1600299221087, sc_status: 0, cs_uri_stem: '/a b', cs_uri_query: 'x=1' }
+ * const plan = cloudfrontFields('realtime', ['timestamp', 'sc-status', 'cs-uri-stem'], { keepClientIp: false, queryStrings: 'names' });
+ * const event = plan.toEvent(plan.split('1600299221.087\t000\t/a%20b?x=1&token=t0'));
+ * // { timestamp: 1600299221087, sc_status: 0, cs_uri_stem: '/a b', cs_uri_query: 'x&token' }
  * ```
  * @param kind the log the field list belongs to
  * @param names the field list, in column order
- * @param options privacy and field selection
+ * @param options privacy (`keepClientIp`, `keepCookies`, `queryStrings`) and field selection
  * @returns the resolved plan
  */
 export function cloudfrontFields(kind: CloudFrontLogKind, names: readonly string[], options: FieldPlanOptions): FieldPlan {
   const table = kind === 'realtime' ? REALTIME : STANDARD;
-  const { select, keepClientIp } = options;
+  const { select, keepClientIp, keepCookies = false, queryStrings = 'off' } = options;
   const timestamp = timestampColumns(kind, names);
   const fields: FieldColumn[] = [];
   const extras: { column: number; name: string }[] = [];
@@ -82,11 +88,12 @@ export function cloudfrontFields(kind: CloudFrontLogKind, names: readonly string
       if (select === undefined) extras.push({ column, name });
       return;
     }
-    if (spec.key === 'timestamp' || (spec.clientIp && !keepClientIp)) return;
-    const query = spec.query !== undefined && !hasQueryColumn ? spec.query : undefined;
+    if (spec.key === 'timestamp' || (spec.clientIp && !keepClientIp) || (spec.cookie && !keepCookies)) return;
+    const query = spec.query !== undefined && !hasQueryColumn ? limitQuery(spec.query, queryStrings) : undefined;
+    const convert = spec.key === 'cs_uri_query' ? limitQuery(spec.convert, queryStrings) : spec.convert;
     const wantField = select === undefined || select.has(spec.key);
     const wantQuery = query !== undefined && (select === undefined || select.has('cs_uri_query'));
-    if (wantField) fields.push({ column, name, key: spec.key, convert: spec.convert, query: wantQuery ? query : undefined });
+    if (wantField) fields.push({ column, name, key: spec.key, convert, query: wantQuery ? query : undefined });
     else if (wantQuery) fields.push({ column, name, key: 'cs_uri_query', convert: query, query: undefined });
   });
   const minColumns = timestamp.reduce((most, t) => Math.max(most, t.column + 1), 1);
@@ -123,7 +130,7 @@ export function cloudfrontFields(kind: CloudFrontLogKind, names: readonly string
       const field = fields[i]!;
       const raw = columns[field.column]!;
       event[field.key] = field.convert(raw, field.name);
-      if (field.query !== undefined) event['cs_uri_query'] = field.query(raw);
+      if (field.query !== undefined) event['cs_uri_query'] = field.query(raw, field.name);
     }
     if (select === undefined && (extras.length > 0 || count > listSize)) event['extra'] = extraOf(columns);
     return event as CloudFrontEvent;
@@ -149,6 +156,16 @@ function timestampColumns(kind: CloudFrontLogKind, names: readonly string[]): Ti
   if (kind === 'realtime') return at('timestamp');
   const dateTime = [...at('date'), ...at('time')];
   return dateTime.length === 2 ? dateTime : at('timestamp(ms)');
+}
+
+/** A query extractor limited to what `mode` keeps; `whole` is the extractor itself. */
+function limitQuery<V extends FieldValue>(extract: (raw: string, logName: string) => V, mode: QueryStringMode): (raw: string, logName: string) => V | null {
+  if (mode === 'whole') return extract;
+  if (mode === 'off') return () => null;
+  return (raw, logName) => {
+    const query = extract(raw, logName);
+    return (typeof query === 'string' ? queryNames(query) : query) as V;
+  };
 }
 
 function orNull(raw: string): string | null {

@@ -1,6 +1,6 @@
 import type { EventField } from './event.js';
 import { epochMillis, epochSeconds, utcDate, utcTime } from './timeConverters.js';
-import { asLogged, httpStatus, pathBeforeQuery, queryAfterPath, seconds, text, userAgent, wholeNumber, type FieldConverter } from './valueConverters.js';
+import { asLogged, httpStatus, pathBeforeQuery, queryAfterPath, seconds, standardUserAgent, text, wholeNumber, type FieldConverter } from './valueConverters.js';
 
 /** How one AWS log field name becomes an event field. */
 export interface FieldSpec {
@@ -10,9 +10,11 @@ export interface FieldSpec {
   readonly query?: (raw: string) => string | null;
   /** Viewer addresses are personal data: read only when the parser is told to keep them. */
   readonly clientIp?: true;
+  /** Cookies hold sessions and tokens: read only when the parser is told to keep them. */
+  readonly cookie?: true;
 }
 
-type Row = readonly [logName: string, key: EventField, convert: FieldConverter, flag?: 'clientIp'];
+type Row = readonly [logName: string, key: EventField, convert: FieldConverter, flag?: 'clientIp' | 'cookie'];
 
 /** Real-time names map straight onto the event's snake_case names (formats.md §1.2). */
 const REALTIME_ROWS: readonly Row[] = [
@@ -33,9 +35,9 @@ const REALTIME_ROWS: readonly Row[] = [
   ['time-taken', 'time_taken', seconds],
   ['cs-protocol-version', 'cs_protocol_version', text],
   ['c-ip-version', 'c_ip_version', text],
-  ['cs-user-agent', 'cs_user_agent', userAgent],
+  ['cs-user-agent', 'cs_user_agent', text], // encoded once (formats.md §1.3): no legacy double decoding here
   ['cs-referer', 'cs_referer', text],
-  ['cs-cookie', 'cs_cookie', text],
+  ['cs-cookie', 'cs_cookie', text, 'cookie'],
   ['cs-uri-query', 'cs_uri_query', asLogged],
   ['x-edge-response-result-type', 'x_edge_response_result_type', text],
   ['x-forwarded-for', 'x_forwarded_for', text, 'clientIp'],
@@ -77,13 +79,19 @@ const STANDARD_ROWS: readonly Row[] = [
   ['cs(Host)', 'x_host_header', text],
   ['x-host-header', 'cs_host', text],
   ['cs(Referer)', 'cs_referer', text],
-  ['cs(User-Agent)', 'cs_user_agent', userAgent],
-  ['cs(Cookie)', 'cs_cookie', text],
+  ['cs(User-Agent)', 'cs_user_agent', standardUserAgent],
+  ['cs(Cookie)', 'cs_cookie', text, 'cookie'],
   ['cs-uri-stem', 'cs_uri_stem', text],
 ];
 
 function toSpec([, key, convert, flag]: Row, query?: (raw: string) => string | null): FieldSpec {
-  return { key, convert, ...(query === undefined ? {} : { query }), ...(flag === 'clientIp' ? { clientIp: true as const } : {}) };
+  return {
+    key,
+    convert,
+    ...(query === undefined ? {} : { query }),
+    ...(flag === 'clientIp' ? { clientIp: true as const } : {}),
+    ...(flag === 'cookie' ? { cookie: true as const } : {}),
+  };
 }
 
 /** Real-time log field name → event field. */

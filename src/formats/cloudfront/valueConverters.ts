@@ -52,9 +52,13 @@ export const httpStatus: FieldConverter = (raw, name) => {
   return status;
 };
 
-export const userAgent: FieldConverter = (raw) => {
+/**
+ * The standard log's `cs(User-Agent)`. Before 2020 the standard log encoded the UA twice (space
+ * logged as `%2520`, formats.md §2.2), so a `%2520` means a second pass is due. Standard logs only:
+ * real-time logs always encode once (§1.3), and there a `%2520` is a client's own `%20`.
+ */
+export const standardUserAgent: FieldConverter = (raw) => {
   if (raw === '-') return null;
-  // Before 2020 CloudFront encoded the UA twice (space logged as %2520); a %2520 means a second pass is due.
   return raw.includes('%2520') ? percentDecode(percentDecode(raw)) : percentDecode(raw);
 };
 
@@ -67,4 +71,24 @@ export const pathBeforeQuery: FieldConverter = (raw) => {
 export function queryAfterPath(raw: string): string | null {
   const q = raw === '-' ? -1 : raw.indexOf('?');
   return q === -1 ? null : raw.slice(q + 1);
+}
+
+/**
+ * How much of a query string an event keeps. Queries carry session ids, tokens and API keys
+ * (`session=…`, `api_key=…`), so the default keeps none: `off` gives `null`, `names` keeps the
+ * parameter names only (`a=1&b=2` → `a&b`), `whole` keeps the query as logged.
+ */
+export const QUERY_STRING_MODES = ['off', 'names', 'whole'] as const;
+export type QueryStringMode = (typeof QUERY_STRING_MODES)[number];
+
+/** The parameter names of a query as logged, values dropped: `a=1&b=2&flag` → `a&b&flag`. */
+export function queryNames(query: string): string {
+  if (query.indexOf('=') === -1) return query;
+  return query
+    .split('&')
+    .map((parameter) => {
+      const eq = parameter.indexOf('=');
+      return eq === -1 ? parameter : parameter.slice(0, eq);
+    })
+    .join('&');
 }

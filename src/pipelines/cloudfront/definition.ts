@@ -1,4 +1,4 @@
-import type { PipelineDefinition } from '../../engine/definition.js';
+import type { FormatOptions, PipelineDefinition } from '../../engine/definition.js';
 import { CloudFrontEventSchema, type CloudFrontEvent, type EventField } from '../../formats/cloudfront/event.js';
 import { cloudfrontRealtime } from '../../formats/cloudfrontRealtime.js';
 import { cloudfrontStandard } from '../../formats/cloudfrontStandard.js';
@@ -13,6 +13,15 @@ export const SUMMARY_FIELDS: ReadonlySet<EventField> = new Set<EventField>([
   'time_taken', 'time_to_first_byte',
 ]);
 
+/** The privacy options both formats take: viewer IPs, cookies and query strings are kept only as configured. */
+function privacyOf(options: FormatOptions): { keepClientIp: boolean; keepCookies?: boolean; queryStrings?: 'off' | 'names' | 'whole' } {
+  return {
+    keepClientIp: options.keepClientIp,
+    ...(options.keepCookies !== undefined && { keepCookies: options.keepCookies }),
+    ...(options.queryStrings !== undefined && { queryStrings: options.queryStrings }),
+  };
+}
+
 /** Real-time logs reach S3 within minutes; this default leaves room for Firehose buffering and retries. */
 export const DEFAULT_LATENESS_MS = 15 * 60_000;
 
@@ -25,8 +34,8 @@ export const cloudfrontPipeline: PipelineDefinition<CloudFrontEvent, TrafficSumm
   name: 'cloudfront',
   namespaces: NAMESPACES,
   formats: {
-    'cloudfront-realtime': (options) => cloudfrontRealtime({ keepClientIp: options.keepClientIp, ...(options.fields !== undefined && { fields: options.fields as string | string[] }) }),
-    'cloudfront-standard': (options) => cloudfrontStandard({ keepClientIp: options.keepClientIp }),
+    'cloudfront-realtime': (options) => cloudfrontRealtime({ ...privacyOf(options), ...(options.fields !== undefined && { fields: options.fields as string | string[] }) }),
+    'cloudfront-standard': (options) => cloudfrontStandard(privacyOf(options)),
   },
   defaultFormat: 'cloudfront-realtime',
   summary: trafficSummary,

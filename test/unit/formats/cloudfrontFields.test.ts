@@ -1,10 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { LetsflowError } from '../../../src/core/errors.js';
 import type { EventField } from '../../../src/formats/cloudfront/event.js';
+import type { QueryStringMode } from '../../../src/formats/cloudfront/valueConverters.js';
 import { cloudfrontFields, type CloudFrontLogKind } from '../../../src/formats/cloudfrontFields.js';
 
-function convert(kind: CloudFrontLogKind, fields: Record<string, string>, options: { keepClientIp?: boolean; select?: ReadonlySet<EventField> } = {}) {
-  const plan = cloudfrontFields(kind, Object.keys(fields), { keepClientIp: options.keepClientIp ?? false, select: options.select });
+function convert(kind: CloudFrontLogKind, fields: Record<string, string>, options: { keepClientIp?: boolean; queryStrings?: QueryStringMode; select?: ReadonlySet<EventField> } = {}) {
+  const plan = cloudfrontFields(kind, Object.keys(fields), { keepClientIp: options.keepClientIp ?? false, queryStrings: options.queryStrings, select: options.select });
   return plan.toEvent(plan.split(Object.values(fields).join('\t')));
 }
 
@@ -68,9 +69,10 @@ describe('format: cloudfrontFields', () => {
     const stem = '/i%20x?stm=1607374321563&url=http%253A%252F%252Flocalhost%253A5000%252Fpage-2';
 
     // Act
-    const withoutQueryColumn = convert('realtime', { timestamp: '1607374321.541', 'cs-uri-stem': stem });
-    const withQueryColumn = convert('realtime', { timestamp: '1607374321.541', 'cs-uri-stem': stem, 'cs-uri-query': 'a=1' });
-    const noQuery = convert('realtime', { timestamp: '1607374321.541', 'cs-uri-stem': '/index.html' });
+    const whole = { queryStrings: 'whole' } as const;
+    const withoutQueryColumn = convert('realtime', { timestamp: '1607374321.541', 'cs-uri-stem': stem }, whole);
+    const withQueryColumn = convert('realtime', { timestamp: '1607374321.541', 'cs-uri-stem': stem, 'cs-uri-query': 'a=1' }, whole);
+    const noQuery = convert('realtime', { timestamp: '1607374321.541', 'cs-uri-stem': '/index.html' }, whole);
 
     // Assess
     expect(withoutQueryColumn).toMatchObject({
@@ -86,7 +88,7 @@ describe('format: cloudfrontFields', () => {
     const select = new Set<EventField>(['cs_uri_query']);
 
     // Act
-    const event = convert('realtime', { timestamp: '1607374321.541', 'cs-uri-stem': '/a?b=c' }, { select });
+    const event = convert('realtime', { timestamp: '1607374321.541', 'cs-uri-stem': '/a?b=c' }, { select, queryStrings: 'whole' });
 
     // Assess
     expect(event).toEqual({ timestamp: 1607374321541, cs_uri_query: 'b=c' });

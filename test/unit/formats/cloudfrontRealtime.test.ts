@@ -97,7 +97,7 @@ const SELECTABLE = Object.keys(CloudFrontEventSchema.shape).filter((k): k is Eve
 describe('format: cloudfrontRealtime', () => {
   it('parses a real 40-field record: numbers typed, text decoded once, - as null', () => {
     // Prepare
-    const options = { fields: KINESIS_FIELDS };
+    const options = { fields: KINESIS_FIELDS, queryStrings: 'whole' as const };
 
     // Act
     const { events, tally } = parseLines(options, [KINESIS_LINE]);
@@ -117,7 +117,6 @@ describe('format: cloudfrontRealtime', () => {
       x_host_header: 'test.cloudfront.net',
       cs_user_agent: 'Mozilla/5.0 (Macintosh; Intel Mac OS X 10.15; rv:83.0) Gecko/20100101 Firefox/83.0',
       cs_referer: 'http://localhost:5000/page-2',
-      cs_cookie: null,
       ssl_protocol: null,
       fle_encrypted_fields: null,
       sc_content_len: 35,
@@ -131,7 +130,8 @@ describe('format: cloudfrontRealtime', () => {
     });
     expect(events[0]).not.toHaveProperty('c_ip');
     expect(events[0]).not.toHaveProperty('x_forwarded_for');
-    // The query column is kept as logged: the client's own %3A arrives as %253A.
+    expect(events[0]).not.toHaveProperty('cs_cookie');
+    // With queryStrings 'whole' the query column is kept as logged: the client's own %3A arrives as %253A.
     expect(events[0]?.cs_uri_query).toBe(columns(KINESIS_LINE)[19]);
     expect(events[0]?.cs_uri_query).toContain('url=http%253A%252F%252Flocalhost');
   });
@@ -158,8 +158,8 @@ describe('format: cloudfrontRealtime', () => {
     const lineWithoutQuery = columns(OWNSTATS_PAGE_VIEW).filter((_, i) => i !== 9).join('\t');
 
     // Act
-    const withColumn = parseLines({ fields: OWNSTATS_FIELDS }, [OWNSTATS_PAGE_VIEW]).events[0];
-    const derived = parseLines({ fields: withoutQuery }, [lineWithoutQuery]).events[0];
+    const withColumn = parseLines({ fields: OWNSTATS_FIELDS, queryStrings: 'whole' }, [OWNSTATS_PAGE_VIEW]).events[0];
+    const derived = parseLines({ fields: withoutQuery, queryStrings: 'whole' }, [lineWithoutQuery]).events[0];
 
     // Assess
     expect(withColumn).toMatchObject({ cs_uri_stem: '/hello.gif', cs_uri_query: columns(OWNSTATS_PAGE_VIEW)[9], asn: 3320, time_taken: 0 });
@@ -239,7 +239,7 @@ describe('format: cloudfrontRealtime', () => {
     const line = columns(KINESIS_LINE).map((v, i) => (i === 18 ? cookie : v)).join('\t');
 
     // Act
-    const { events } = parseLines({ fields: KINESIS_FIELDS }, [line]);
+    const { events } = parseLines({ fields: KINESIS_FIELDS, keepCookies: true }, [line]);
 
     // Assess
     expect(events[0]?.cs_cookie).toBe('session=a b%2');
@@ -349,7 +349,7 @@ describe('format: cloudfrontRealtime', () => {
     const again = CloudFrontRealtimeOptionsSchema.parse(defaults);
 
     // Assess
-    expect(defaults).toEqual({ fields: 'sgraph-27', keepClientIp: false });
+    expect(defaults).toEqual({ fields: 'sgraph-27', keepClientIp: false, keepCookies: false, queryStrings: 'off' });
     expect(again).toEqual(defaults);
     expect(cloudfrontRealtime().name).toBe('cloudfront-realtime');
   });
