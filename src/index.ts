@@ -75,7 +75,7 @@ export type { PipelineRefs } from './engine/layout.js';
 export { claimObject, releaseLease, renewLease } from './engine/leases.js';
 export type { HeldLease } from './engine/leases.js';
 export { ledgerEntriesFor, listLedger, pendingObjects } from './engine/ledger.js';
-export { listErrors, replayQuarantined } from './engine/operatorTools.js';
+export { listErrors, replayQuarantined, resetObjects } from './engine/operatorTools.js';
 export { reopenWindow } from './engine/reopenWindow.js';
 export { writeParseErrorsOf, writeRawEvents, writeWindows } from './engine/sinkOperators.js';
 export type { SinkTarget } from './engine/sinkOperators.js';

@@ -7,6 +7,37 @@ export const DEFAULT_SOURCE = '.letsflow/demo-logs';
 export const DEFAULT_CACHE = '.letsflow/cache';
 export const DEFAULT_CONFIG_FILE = 'letsflow.config.json';
 
+/** What `since`/`until` accept; the CLI help and the error for a bad value list the same forms. */
+export const TIME_BOUND_FORMS = 'an ISO date or time (2026-04-01, 2026-04-01T06:00Z; UTC unless it has an offset), today, yesterday (midnight UTC), -3d or -12h (days or hours before now)';
+const ISO_TIME = /^\d{4}-\d{2}-\d{2}(?:T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
+const RELATIVE = /^-(\d+)([dh])$/;
+
+/**
+ * Reads a backfill bound into epoch ms, once, so every source compares numbers: an ISO date or
+ * time, `today`/`yesterday` (midnight UTC, as key dates are UTC), or `-Nd`/`-Nh` before `now`.
+ * `undefined` when the value is none of those.
+ */
+export function parseTimeBound(raw: string | number, now: number = Date.now()): number | undefined {
+  if (typeof raw === 'number') return Number.isFinite(raw) ? raw : undefined;
+  const value = raw.trim();
+  const midnight = Date.UTC(new Date(now).getUTCFullYear(), new Date(now).getUTCMonth(), new Date(now).getUTCDate());
+  if (value === 'today') return midnight;
+  if (value === 'yesterday') return midnight - 86_400_000;
+  const relative = RELATIVE.exec(value);
+  if (relative) return now - Number(relative[1]) * (relative[2] === 'd' ? 86_400_000 : 3_600_000);
+  if (!ISO_TIME.test(value)) return undefined;
+  // A time without an offset would otherwise be local time; key dates are UTC.
+  const ms = Date.parse(value.includes('T') && !/(?:Z|[+-]\d{2}:?\d{2})$/.test(value) ? `${value}Z` : value);
+  // Date.parse rolls 2026-02-30 over to March; a bound that is not the day written is a typo.
+  return Number.isFinite(ms) && new Date(ms).toISOString().slice(0, 10) === value.slice(0, 10) ? ms : undefined;
+}
+
+const timeBound = z.union([z.string(), z.number()]).transform((raw, ctx) => {
+  const ms = parseTimeBound(raw);
+  if (ms === undefined) ctx.addIssue({ code: 'custom', message: `expected ${TIME_BOUND_FORMS}` });
+  return ms ?? Number.NaN;
+});
+
 /**
  * letsflow's configuration. Each value comes from, in order of precedence: a CLI flag, an
  * environment variable (`LETSFLOW_<NAME>` in upper snake case), the config file, the default.
@@ -23,8 +54,8 @@ export const ConfigSchema = z
       .describe('where the archive step puts committed objects: a folder outside a folder source; for an S3 source a key prefix, or "tag" to tag them'),
     region: z.string().min(1).optional().describe('AWS region of the buckets (else the SDK default chain)'),
     endpoint: z.url().optional().describe('an S3-compatible endpoint (path-style), such as http://127.0.0.1:9000'),
-    since: z.string().optional().describe('backfill bound: objects that arrived at or after this ISO time (S3: the key\'s Firehose date)'),
-    until: z.string().optional().describe('backfill bound: objects that arrived before this ISO time'),
+    since: timeBound.optional().describe(`backfill bound, inclusive: objects that arrived at or after this (the key's date, else LastModified or mtime); ${TIME_BOUND_FORMS}`),
+    until: timeBound.optional().describe(`backfill bound, exclusive: objects that arrived before this; ${TIME_BOUND_FORMS}`),
     lease: z.boolean().optional().describe('claim each object before working on it, so several workers can share a source (default: on for S3 sources)'),
     leaseTtlSeconds: z.number().positive().default(300).describe('how long a claim lasts without renewal'),
     sqsQueueUrl: z.url().optional().describe('serve: consume S3 ObjectCreated notifications from this SQS queue (event-driven ingest)'),
@@ -42,6 +73,8 @@ export const ConfigSchema = z
     horizonDays: z.number().positive().optional().describe('events older than this many days are timestamp_too_old errors (default: no horizon)'),
     keepRaw: z.boolean().default(true).describe('store every object\'s typed events in sa-cloudfront-raw'),
     keepClientIp: z.boolean().default(false).describe('keep viewer IPs in events (off: privacy first)'),
+    keepCookies: z.boolean().default(false).describe('keep cookies in events (off: privacy first; they hold sessions and tokens)'),
+    queryStrings: z.enum(['off', 'names', 'whole']).default('off').describe("query strings in events: 'off' (null), 'names' (parameter names only) or 'whole'"),
     maxLineLength: z.number().int().positive().default(64 * 1024).describe('longest line accepted, in characters'),
     maxDecodedBytes: z.number().int().positive().default(16 * 1024 ** 3).describe('most bytes one object may decompress to'),
     maxCompressionRatio: z.number().positive().default(1000).describe('most decompressed bytes per compressed byte (decompression-bomb guard)'),
@@ -79,6 +112,8 @@ const ENV_NAMES: Record<keyof Config, string> = {
   horizonDays: 'LETSFLOW_HORIZON_DAYS',
   keepRaw: 'LETSFLOW_KEEP_RAW',
   keepClientIp: 'LETSFLOW_KEEP_CLIENT_IP',
+  keepCookies: 'LETSFLOW_KEEP_COOKIES',
+  queryStrings: 'LETSFLOW_QUERY_STRINGS',
   maxLineLength: 'LETSFLOW_MAX_LINE_LENGTH',
   maxDecodedBytes: 'LETSFLOW_MAX_DECODED_BYTES',
   maxCompressionRatio: 'LETSFLOW_MAX_COMPRESSION_RATIO',
@@ -141,6 +176,10 @@ export async function loadConfig(flags: Record<string, unknown>, env: NodeJS.Pro
       return `${option} from ${origin}${received}: ${issue.message}`;
     });
     throw new ConfigError(`invalid configuration:\n  ${lines.join('\n  ')}`);
+  }
+  const { since, until } = result.data;
+  if (since !== undefined && until !== undefined && since >= until) {
+    throw new ConfigError(`invalid configuration: since must be before until (got since ${new Date(since).toISOString()}, until ${new Date(until).toISOString()})`);
   }
   return result.data;
 }

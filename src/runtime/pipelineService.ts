@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs';
+import { existsSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { hostname } from 'node:os';
 import type { S3Client } from '@aws-sdk/client-s3';
@@ -97,7 +97,18 @@ export async function listSourceFor(config: Config): Promise<Listing> {
   if (!existsSync(location.path)) {
     throw new ConfigError(`source folder ${resolve(location.path)} does not exist: run \`letsflow demo\` or set --source`);
   }
-  return { objects: await localObjects(location.path, { prefix: config.prefix, ...(config.archive !== undefined && { archiveFolder: config.archive }) }), outside: [] };
+  if (!statSync(location.path).isDirectory()) {
+    throw new ConfigError(`source ${resolve(location.path)} is a file, not a folder: set --source to the folder that holds the log objects`);
+  }
+  const outside: SourceObject[] = [];
+  const objects = await localObjects(location.path, {
+    prefix: config.prefix,
+    ...(config.archive !== undefined && { archiveFolder: config.archive }),
+    ...(config.since !== undefined && { since: config.since }),
+    ...(config.until !== undefined && { until: config.until }),
+    onOutside: (o) => outside.push(o),
+  });
+  return { objects, outside };
 }
 
 /** Whether objects are claimed before work: asked for, or by default when the source is a bucket (where several workers meet). */
@@ -128,7 +139,7 @@ export function stepContext(config: Config, store: CacheStore = cacheStoreFor(co
   return {
     pipeline,
     store,
-    format: makeFormat({ keepClientIp: config.keepClientIp, fields: config.fields }),
+    format: makeFormat({ keepClientIp: config.keepClientIp, keepCookies: config.keepCookies, queryStrings: config.queryStrings, fields: config.fields }),
     clock: () => new Date(),
     finality: finalityFor(config, pipeline),
     keepRaw: config.keepRaw,
@@ -215,7 +226,8 @@ export function pipelineService(config: Config, ctx: StepContext = stepContext(c
 
 const LateRecordSchema = z.object({ late_events: z.number().int().nonnegative() }).passthrough();
 
-async function countLateEvents(store: CacheStore, namespace: string): Promise<number> {
+/** The events recorded as late in `namespace`: the sum of its documents' `late_events`, not the number of documents. */
+export async function countLateEvents(store: CacheStore, namespace: string): Promise<number> {
   let late = 0;
   for (const key of await store.list(namespace, 'json')) {
     late += (await readJson(store, { namespace, key, fileType: 'json' }, LateRecordSchema))?.late_events ?? 0;

@@ -2,6 +2,7 @@ import { createReadStream } from 'node:fs';
 import { mkdir, readdir, rename, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative, resolve, sep } from 'node:path';
 import { ConfigError } from '../core/errors.js';
+import { keyDate } from './keyDate.js';
 import type { SourceObject } from './sourceObject.js';
 
 /**
@@ -10,7 +11,11 @@ import type { SourceObject } from './sourceObject.js';
  *
  * Keys are `/`-separated paths relative to the folder; a key prefix narrows the listing.
  * The etag is `size-mtime`, like a web server's, so rewriting a file makes it a new version
- * without reading it. Hidden files and folders (starting with `.`) are skipped.
+ * without reading it. Hidden files and folders (starting with `.`) and symlinks are skipped.
+ * `since`/`until` bound a backfill by arrival time as `s3Objects` does: the date in the key
+ * (`keyDate`) when it has one, else the file's mtime; `since` inclusive, `until` exclusive.
+ * An object outside the bounds is not returned but given to `onOutside`, since it can still
+ * hold events for windows inside them.
  *
  * @example
  * ```ts
@@ -22,11 +27,19 @@ import type { SourceObject } from './sourceObject.js';
  * @param folder the folder that acts as the bucket
  * @param options.prefix only keys that start with this
  * @param options.archiveFolder where `archive()` moves an object, under the same key; outside `folder`
+ * @param options.since inclusive lower bound on arrival time, epoch ms
+ * @param options.until exclusive upper bound on arrival time, epoch ms
+ * @param options.onOutside receives each object left out by `since`/`until`
  * @returns the objects, sorted by key
  */
-export async function localObjects(folder: string, options: { prefix?: string; archiveFolder?: string } = {}): Promise<SourceObject[]> {
+export async function localObjects(
+  folder: string,
+  options: { prefix?: string; archiveFolder?: string; since?: number; until?: number; onOutside?: (object: SourceObject) => void } = {},
+): Promise<SourceObject[]> {
   const root = resolve(folder);
   const prefix = options.prefix ?? '';
+  const since = options.since ?? -Infinity;
+  const until = options.until ?? Infinity;
   const archiveRoot = options.archiveFolder === undefined ? undefined : resolve(options.archiveFolder);
   if (archiveRoot !== undefined && isInside(root, archiveRoot)) {
     throw new ConfigError(`archive folder ${archiveRoot} must be outside the source folder ${root}, or archived objects would be listed again`);
@@ -47,7 +60,7 @@ export async function localObjects(folder: string, options: { prefix?: string; a
         } else if (entry.isFile() && key.startsWith(prefix)) {
           const path = join(dir, entry.name);
           const info = await stat(path);
-          objects.push({
+          const object: SourceObject = {
             source: 'file',
             container: root,
             key,
@@ -56,7 +69,10 @@ export async function localObjects(folder: string, options: { prefix?: string; a
             arrivedAt: Math.trunc(info.mtimeMs),
             open: async () => createReadStream(path, { highWaterMark: 256 * 1024 }),
             ...(archiveRoot !== undefined && { archive: () => moveTo(path, join(archiveRoot, ...key.split('/'))) }),
-          });
+          };
+          const arrival = keyDate(key)?.start ?? object.arrivedAt;
+          if (arrival < since || arrival >= until) options.onOutside?.(object);
+          else objects.push(object);
         }
       }),
     );

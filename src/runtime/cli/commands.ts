@@ -3,22 +3,24 @@ import { resolve } from 'node:path';
 import { isPeriod, parseTimeKey, type Period } from '../../core/periods.js';
 import { ConfigError } from '../../core/errors.js';
 import { listLedger } from '../../engine/ledger.js';
-import { listErrors, replayQuarantined } from '../../engine/operatorTools.js';
+import { listErrors, replayQuarantined, resetObjects } from '../../engine/operatorTools.js';
 import { reopenWindow } from '../../engine/reopenWindow.js';
 import type { RunOutcome } from '../../engine/runPipeline.js';
 import { writeDemoObjects } from '../../pipelines/cloudfront/demoData.js';
 import { pipelineNamed } from '../../pipelines/registry.js';
-import { cacheStoreFor, pipelineService } from '../pipelineService.js';
+import { cacheStoreFor, countLateEvents, pipelineService } from '../pipelineService.js';
 import { sqsClientFor, startServe } from '../serve/serve.js';
 import { redriveDlq } from '../../sources/sqsS3Events/redriveDlq.js';
-import { loadConfig } from '../config.js';
+import { loadConfig, type Config } from '../config.js';
+import { parseLocation } from '../location.js';
 import { progressReporter } from './progress.js';
 import { escapeForTerminal, loadAggregates, renderReport } from './report.js';
 
 export interface CommandInput {
   /** Words after the command: `reopen daily 2026-04-20`. */
   readonly args: readonly string[];
-  readonly filter: { readonly object?: string; readonly code?: string; readonly limit: number };
+  /** `--object`, `--code`, `--limit`, and `--all` (reset). */
+  readonly filter: { readonly object?: string; readonly code?: string; readonly limit: number; readonly all?: boolean };
   readonly flags: Record<string, unknown>;
   readonly configFile: string | undefined;
   readonly period: Period;
@@ -26,7 +28,7 @@ export interface CommandInput {
   readonly demo: { readonly out: string | undefined; readonly seed: number; readonly days: number; readonly rate: number };
 }
 
-export type CommandName = 'start' | 'run' | 'ingest' | 'consolidate' | 'aggregate' | 'archive' | 'report' | 'demo' | 'serve' | 'errors' | 'replay' | 'reopen';
+export type CommandName = 'start' | 'run' | 'ingest' | 'consolidate' | 'aggregate' | 'archive' | 'report' | 'demo' | 'serve' | 'errors' | 'replay' | 'reset' | 'reopen';
 type Command = (input: CommandInput) => Promise<number>;
 
 const out = (text: string): void => {
@@ -47,12 +49,23 @@ function summarizeRun(outcome: RunOutcome, seconds: number): number {
 
 const service = async (input: CommandInput) => pipelineService(await loadConfig(input.flags, process.env, input.configFile));
 
+/** A source that lists nothing is most often a wrong --source or --prefix: say so, though it is no failure. */
+function warnIfNothingListed(config: Config, listed: number): void {
+  if (listed > 0) return;
+  const location = parseLocation(config.source, 'source');
+  const where = location.kind === 's3' ? `s3://${location.bucket}/${location.prefix}` : `${resolve(location.path)} with prefix '${config.prefix}' (hidden files and symlinks are skipped)`;
+  const bounds = config.since !== undefined || config.until !== undefined ? ' within --since/--until' : '';
+  process.stderr.write(`letsflow: warning: no objects were found under ${escapeForTerminal(where)}${bounds}: check --source and --prefix\n`);
+}
+
 const run: Command = async (input) => {
-  const steps = await service(input);
+  const config = await loadConfig(input.flags, process.env, input.configFile);
+  const steps = pipelineService(config);
   const progress = progressReporter();
   const started = performance.now();
   const outcome = await steps.run((p) => progress.update(p));
   progress.done();
+  warnIfNothingListed(config, outcome.listed);
   return summarizeRun(outcome, (performance.now() - started) / 1000);
 };
 
@@ -85,7 +98,8 @@ const report: Command = async (input) => {
   const config = await loadConfig(input.flags, process.env, input.configFile);
   const store = cacheStoreFor(config);
   const pipeline = pipelineNamed(config.pipeline);
-  const lateEvents = (await store.list(pipeline.namespaces.late, 'json')).length;
+  // Each late-event document holds a window's late events; the report counts events, as status does.
+  const lateEvents = await countLateEvents(store, pipeline.namespaces.late);
   out(renderReport(pipeline, await loadAggregates(store, pipeline, input.period), { period: input.period, top: input.top, ...(lateEvents > 0 && { lateEvents }) }));
   return 0;
 };
@@ -121,7 +135,13 @@ const start: Command = async (input) => {
 
 const serve: Command = async (input) => {
   const config = await loadConfig(input.flags, process.env, input.configFile);
-  const server = await startServe(config, process.env.LETSFLOW_API_TOKEN || undefined);
+  const server = await startServe(config, process.env.LETSFLOW_API_TOKEN || undefined).catch((error: unknown) => {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EADDRINUSE') throw new ConfigError(`port ${config.port} on ${config.host} is in use: stop what listens there, or pick another with --port (0 = any free port)`);
+    if (code === 'EACCES') throw new ConfigError(`port ${config.port} on ${config.host} needs privileges this process lacks: pick a port above 1023 with --port`);
+    if (code === 'EADDRNOTAVAIL') throw new ConfigError(`--host ${config.host} is no address of this machine: use 127.0.0.1, or 0.0.0.0 for every interface`);
+    throw error;
+  });
   const ingestMode = config.sqsQueueUrl ? `event-driven from ${config.sqsQueueUrl}` : `ingest every ${config.ingestEverySeconds} s`;
   out(`serve: listening on ${server.url} (${ingestMode}, aggregate every ${config.aggregateEverySeconds} s)\n`);
   if (!process.env.LETSFLOW_API_TOKEN) out('serve: LETSFLOW_API_TOKEN is not set, so the POST routes answer 401\n');
@@ -162,6 +182,18 @@ const replay: Command = async (input) => {
   return 0;
 };
 
+const reset: Command = async (input) => {
+  const { object, all } = input.filter;
+  if (Boolean(all) === (object !== undefined)) throw new ConfigError('reset needs --object SUBSTR (objects whose name contains it) or --all, not both: it makes done objects pending again');
+  const { ctx } = await service(input);
+  const ns = ctx.pipeline.namespaces;
+  const names = await resetObjects(ctx.store, ns, await listLedger(ctx.store, ns), all ? { all: true } : { object: object! });
+  out(`reset: ${names.length} objects are pending again; \`letsflow run\` redoes them (final windows keep their values: \`letsflow reopen\` recomputes one)\n`);
+  for (const name of names.slice(0, input.filter.limit)) out(`  ${escapeForTerminal(name)}\n`);
+  if (names.length > input.filter.limit) out(`  … ${names.length - input.filter.limit} more (--limit)\n`);
+  return 0;
+};
+
 const reopen: Command = async (input) => {
   const [periodArg, key] = input.args;
   const start = periodArg !== undefined && isPeriod(periodArg) && key !== undefined ? parseTimeKey(periodArg, key) : undefined;
@@ -176,6 +208,7 @@ const reopen: Command = async (input) => {
 export const commands: Record<CommandName, Command> = {
   errors,
   replay,
+  reset,
   reopen,
   serve,
   archive,

@@ -32,7 +32,7 @@ describe('engine: a run with nothing new', () => {
     // Prepare: 20 objects, one of them unreadable (quarantined)
     const { store, ledgerReads } = countingStore();
     const ctx = stepContextFor(toyPipeline, store, { clock: () => NOW, keepRaw: false, maxLineLength: 64 });
-    const objects = Array.from({ length: 20 }, (_, i) => memoryObject(`r/${i}.csv`, i === 7 ? `${'x'.repeat(100)}\n` : `${T0 + i},s,${i}\n`));
+    const objects = Array.from({ length: 20 }, (_, i) => memoryObject(`r/${i}.csv`, i === 7 ? `${T0 + i},${'s'.repeat(100)},${i}\n` : `${T0 + i},s,${i}\n`));
     await runPipeline(objects, ctx);
     const afterFirst = ledgerReads();
 
