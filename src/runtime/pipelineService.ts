@@ -71,7 +71,7 @@ export function clientFor(config: Config): S3Client {
 /** The configured cache store: a folder, or a bucket. */
 export function cacheStoreFor(config: Config): CacheStore {
   const location = parseLocation(config.cache, 'cache');
-  return location.kind === 'folder' ? fsCacheStore({ root: location.path }) : s3CacheStore({ bucket: location.bucket, prefix: location.prefix, client: clientFor(config) });
+  return location.kind === 'folder' ? fsCacheStore({ root: location.path, durable: config.durable }) : s3CacheStore({ bucket: location.bucket, prefix: location.prefix, client: clientFor(config) });
 }
 
 /** Lists the configured source: a folder read like a bucket, or a bucket under a prefix (bounded by since/until). */
