@@ -26,6 +26,11 @@ export type { CloudFrontRealtimeOptions } from './formats/cloudfrontRealtime.js'
 export { cloudfrontStandard, CloudFrontStandardOptionsSchema } from './formats/cloudfrontStandard.js';
 export type { CloudFrontStandardOptions } from './formats/cloudfrontStandard.js';
 export { eventsNdjson } from './formats/eventsNdjson.js';
+export { DEFAULT_KEEP_REMOTE_IP, DEFAULT_KEEP_REQUESTER, s3Access, S3AccessOptionsSchema } from './formats/s3Access.js';
+export { S3_ACCESS_ERROR_CODES } from './formats/s3access/LineTokenizer.js';
+export type { S3AccessOptions } from './formats/s3Access.js';
+export { S3AccessEventSchema } from './formats/s3access/event.js';
+export type { S3AccessEvent } from './formats/s3access/event.js';
 export { AWS_CANONICAL_FIELDS, DEFAULT_FIELD_LIST, FIELD_LIST_PRESETS, SGRAPH_27_FIELDS, SGRAPH_LIVE_26_FIELDS } from './formats/fieldLists.js';
 export { DEFAULT_MAX_ERROR_RECORDS, emptyTally } from './formats/logFormat.js';
 export type { LogFormat, ObjectParser, ParserContext, ParseTally } from './formats/logFormat.js';
@@ -94,6 +99,15 @@ export { NAMESPACES } from './pipelines/cloudfront/namespaces.js';
 export { trafficSummary } from './pipelines/cloudfront/trafficKind.js';
 export { emptySummary, mergeSummaries, summaryFromJson, summaryToJson } from './pipelines/cloudfront/trafficSummary.js';
 export type { TrafficSummary } from './pipelines/cloudfront/trafficSummary.js';
+export { describeStorage } from './pipelines/s3access/describeStorage.js';
+export type { StorageView } from './pipelines/s3access/describeStorage.js';
+export {
+  DEFAULT_S3_ACCESS_IDLE_MS, DEFAULT_S3_ACCESS_LATENESS_MS, S3_ACCESS_FINALITY, s3AccessCachePipeline, s3AccessPipeline, s3AccessPipelineFor,
+  s3AccessTransfersPipeline, STORAGE_SUMMARY_FIELDS,
+} from './pipelines/s3access/definition.js';
+export { storageSummary, storageSummaryKind } from './pipelines/s3access/storageKind.js';
+export { DEFAULT_DEDUPE_BOUND, duplicatesRemoved, resolvedTotals } from './pipelines/s3access/storageSummary.js';
+export type { StorageSummary } from './pipelines/s3access/storageSummary.js';
 export { pipelineForSourceType, pipelineNamed, pipelines, registerPipeline } from './pipelines/registry.js';
 
 /* Runtime */

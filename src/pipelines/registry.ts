@@ -1,8 +1,11 @@
 import { ConfigError } from '../core/errors.js';
 import type { AnyPipeline } from '../engine/definition.js';
 import { cloudfrontPipeline } from './cloudfront/definition.js';
+import { s3AccessCachePipeline, s3AccessPipeline, s3AccessTransfersPipeline } from './s3access/definition.js';
 
-const registered = new Map<string, AnyPipeline>([[cloudfrontPipeline.name, cloudfrontPipeline]]);
+const registered = new Map<string, AnyPipeline>(
+  [cloudfrontPipeline, s3AccessPipeline, s3AccessTransfersPipeline, s3AccessCachePipeline].map((p) => [p.name, p]),
+);
 
 /**
  * Adds a pipeline of your own, so the CLI (`--pipeline NAME`), `serve` (its routes and steps)
