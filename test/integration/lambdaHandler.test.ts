@@ -11,6 +11,7 @@ import { s3CacheStore } from '../../src/sinks/s3CacheStore.js';
 import { s3Object } from '../../src/sources/s3Object.js';
 import { event } from '../helpers/factories.js';
 import { sgraph27Line } from '../helpers/objects.js';
+import { accessLine } from '../helpers/s3accessLines.js';
 import { faultProxy, type FaultProxy } from './support/faultProxy.js';
 import { startS3EventBridge, type S3EventBridge } from './support/s3EventBridge.js';
 import { freshBucket, keysUnder, testS3Client } from './support/s3.js';
@@ -64,7 +65,7 @@ beforeAll(async () => {
   env = {
     CACHE__SERVICE__BUCKET_NAME: cache,
     LETSFLOW_CACHE_PREFIX: 'lambda/',
-    LETS__SOURCE_TYPE_MAP: JSON.stringify({ [`s3://${source}/cf/`]: 'cloudfront-realtime', 'transfers-bucket/': 's3-access' }),
+    LETS__SOURCE_TYPE_MAP: JSON.stringify({ [`s3://${source}/cf/`]: 'cloudfront-realtime', [`s3://${source}/transfers-bucket/`]: 's3-access-transfers', 'vpc/': 'vpc-flow' }),
   };
 });
 
@@ -183,7 +184,7 @@ describe('runtime: lambda handler with real S3 notifications', () => {
         ReceiptHandle: 'r2',
         Body: JSON.stringify({
           Records: [
-            { eventName: 'ObjectCreated:Put', s3: { bucket: { name: source }, object: { key: 'transfers-bucket/2026-02-16-x', size: 10, eTag: 'e' } } },
+            { eventName: 'ObjectCreated:Put', s3: { bucket: { name: source }, object: { key: 'vpc/2026-02-16-x', size: 10, eTag: 'e' } } },
             { eventName: 'ObjectCreated:Put', s3: { bucket: { name: source }, object: { key: 'elsewhere/a.gz', size: 10, eTag: 'e' } } },
             { eventName: 'ObjectCreated:Put', s3: { bucket: { name: cache }, object: { key: 'lambda/sa-ledger/x.json', size: 10, eTag: 'e' } } },
             { eventName: 'ObjectRemoved:Delete', s3: { bucket: { name: source }, object: { key: 'cf/gone.gz' } } },
@@ -200,10 +201,41 @@ describe('runtime: lambda handler with real S3 notifications', () => {
     expect(result).toEqual({ batchItemFailures: [{ itemIdentifier: 'poison-1' }] });
     expect(lines.find((l) => l.messageId === 'poison-1')).toMatchObject({ level: 'error', outcome: 'poison', receiveCount: 3, reason: expect.stringMatching(/^not_s3_event: no Records/) });
     expect(lines.filter((l) => l.msg === 'object').map((l) => [l.key, l.status, l.reason])).toEqual([
-      ['transfers-bucket/2026-02-16-x', 'skipped', 'no_parser'],
+      ['vpc/2026-02-16-x', 'skipped', 'no_parser'],
       ['elsewhere/a.gz', 'skipped', 'no_route'],
       ['lambda/sa-ledger/x.json', 'skipped', 'cache_bucket'],
     ]);
     expect(lines.find((l) => l.messageId === 'other-1')).toMatchObject({ outcome: 'done', objects: 3, ignored: ['not_object_created:ObjectRemoved:Delete'] });
   });
+
+  it('routes an S3 access-log object of the transfers bucket to its own pipeline and namespaces', async () => {
+    // Prepare: a plain-text access-log object, named as S3 names them, announced through the queue
+    const key = 'transfers-bucket/2026-02-16-14-05-00-ABCDEF0123456789';
+    const records = [0, 1, 2].map((i) =>
+      accessLine({
+        time: Date.UTC(2026, 1, 16, 14, i), bucket: 'transfers', requestId: `3E57427F3EXAMPL${i}`, operation: 'REST.GET.OBJECT', key: `file ${i}.bin`,
+        status: 200, error: null, bytes: 100 * (i + 1), size: 1000, totalMs: 20, turnAroundMs: 5, requester: '-', tls: 'TLSv1.2',
+      }),
+    );
+    await bridge.notify({ bucket: source, prefix: 'transfers-bucket/', queueUrl });
+    await bridge.s3.send(new PutObjectCommand({ Bucket: source, Key: key, Body: `${records.join('\n')}\n` }));
+    await bridge.settled();
+    const announced: Message[] = [];
+    while (!announced.some((m) => m.Body!.includes('transfers-bucket'))) {
+      const out = await bridge.sqs.send(new ReceiveMessageCommand({ QueueUrl: queueUrl, MaxNumberOfMessages: 10, WaitTimeSeconds: 1, VisibilityTimeout: 30 }));
+      announced.push(...(out.Messages ?? []));
+    }
+    lines.length = 0;
+
+    // Act
+    const result = await handler(sqsLambdaEvent(announced.filter((m) => m.Body!.includes('transfers-bucket'))), context('req-6'));
+
+    // Assess: committed by the s3-access parser into the transfers pipeline's namespaces, and nowhere else
+    expect(result).toEqual({ batchItemFailures: [] });
+    expect(lines.filter((l) => l.msg === 'object').map((l) => [l.key, l.status, l.sourceType, l.events])).toEqual([[key, 'committed', 's3-access-transfers', 3]]);
+    const keys = await keysUnder(client, cache, 'lambda/sa-s3access-transfers-');
+    expect(keys.some((k) => k.includes('sa-s3access-transfers-ledger/data/key-based/objects/'))).toBe(true);
+    expect(keys.some((k) => k.includes('sa-s3access-transfers-consolidated/'))).toBe(true);
+    expect(await keysUnder(client, cache, 'lambda/sa-s3access-cache-')).toEqual([]);
+  }, 20_000);
 });

@@ -3,6 +3,7 @@ import type { FastifyInstance } from 'fastify';
 import { SQSClient } from '@aws-sdk/client-sqs';
 import { eventDrivenIngest, type EventDrivenIngest } from '../../engine/eventDriven/eventDrivenIngest.js';
 import { clientFor, pipelineService, stepContext, type PipelineService } from '../pipelineService.js';
+import { pipelineForSourceType } from '../../pipelines/registry.js';
 import { parseLocation } from '../location.js';
 import type { Config } from '../config.js';
 import { buildApi, type LocalRoot } from './api.js';
@@ -109,7 +110,11 @@ function eventDriven(config: Config, queueUrl: string, service: PipelineService)
     errorsNamespace: pipeline.namespaces.errors,
     cacheBucket: cache.kind === 's3' ? cache.bucket : undefined,
     sourceTypeMap: config.sourceTypeMap ?? { '': config.format ?? pipeline.defaultFormat },
-    // The served pipeline's other source types share its store; types of other pipelines have no parser here.
-    contextFor: (type) => (type === (config.format ?? pipeline.defaultFormat) ? service.ctx : Object.hasOwn(pipeline.formats, type) ? stepContext(config, service.ctx.store, type) : undefined),
+    // The served pipeline reads its own source types; any other type goes to the registered pipeline that reads it, in the same store.
+    contextFor: (type) => {
+      if (type === (config.format ?? pipeline.defaultFormat)) return service.ctx;
+      const reader = Object.hasOwn(pipeline.formats, type) ? pipeline : pipelineForSourceType(type);
+      return reader && stepContext({ ...config, pipeline: reader.name }, service.ctx.store, type);
+    },
   });
 }
