@@ -13,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { summaryToJson, type TrafficSummary } from '../src/index.js';
 import type { DemoRequest } from '../src/pipelines/cloudfront/demoData.js';
 import type { EngineFixtureSpec } from './engineFixtures.js';
+import { s3AccessGeneratorSource, type S3AccessFixtureSpec } from './s3accessFixture.js';
 
 export const BENCH_DIR = path.dirname(fileURLToPath(import.meta.url));
 export const REPO_DIR = path.dirname(BENCH_DIR);
@@ -57,7 +58,9 @@ export const FIXTURES = {
   years29: { generator: 'years', format: 'standard', events: 29, fromYear: 2014, toYear: 2025 },
   /** 300k requests in one day, each to a path of its own (58–96 characters). */
   paths300k: { generator: 'paths', format: 'realtime', events: 300_000 },
-} as const satisfies Record<string, FixtureSpec | EngineFixtureSpec>;
+  /** Issue 13: one plain-text S3 access-log object of 500k lines (~4.5 h of the transfers bucket). */
+  s3access500k: { generator: 's3access', format: 's3-access', lines: 500_000, requestsPerHour: 110_000, seed: 13 },
+} as const satisfies Record<string, FixtureSpec | EngineFixtureSpec | S3AccessFixtureSpec>;
 export type FixtureName = keyof typeof FIXTURES;
 
 export interface FixtureObject {
@@ -73,7 +76,7 @@ export interface FixtureObject {
 export interface Fixture {
   readonly name: FixtureName;
   readonly contentKey: string;
-  readonly format: 'realtime' | 'standard';
+  readonly format: 'realtime' | 'standard' | 's3-access';
   /** The folder that acts as the bucket: `localObjects(dir)` lists exactly this fixture's objects. */
   readonly dir: string;
   readonly objects: FixtureObject[];
@@ -90,7 +93,11 @@ const START_MS = Date.UTC(2026, 3, 20);
 
 async function contentKey(name: FixtureName): Promise<string> {
   // The generator is part of the key: the same options with a changed generator are new data.
-  const generator = await readFile('generator' in FIXTURES[name] ? ENGINE_GENERATOR_SOURCE : GENERATOR_SOURCE);
+  const spec: FixtureSpec | EngineFixtureSpec | S3AccessFixtureSpec = FIXTURES[name];
+  const generator =
+    'generator' in spec && spec.generator === 's3access'
+      ? Buffer.concat([await s3AccessGeneratorSource(REPO_DIR), await readFile(path.join(BENCH_DIR, 's3accessFixture.ts'))])
+      : await readFile('generator' in spec ? ENGINE_GENERATOR_SOURCE : GENERATOR_SOURCE);
   return createHash('sha256')
     .update(JSON.stringify({ name, spec: FIXTURES[name], layout: FIXTURE_LAYOUT_VERSION, zlib: process.versions.zlib }))
     .update(generator)
@@ -136,10 +143,12 @@ export async function ensureFixture(name: FixtureName, log: (message: string) =>
     if (entry.startsWith(`${name}-`)) await rm(path.join(DATA_DIR, entry), { recursive: true, force: true });
   }
   const dir = path.join(DATA_DIR, `${name}-${key}`);
-  const spec = FIXTURES[name];
+  const spec: FixtureSpec | EngineFixtureSpec | S3AccessFixtureSpec = FIXTURES[name];
   const started = performance.now();
   const objects: FixtureObject[] =
-    'generator' in spec ? await (await import('./engineFixtures.js')).writeEngineFixture(spec, dir, REPO_DIR) : await writeDemoFixture(name, spec, dir, log);
+    'generator' in spec && spec.generator === 's3access'
+      ? await (await import('./s3accessFixture.js')).writeS3AccessFixture(spec, dir)
+      : 'generator' in spec ? await (await import('./engineFixtures.js')).writeEngineFixture(spec, dir, REPO_DIR) : await writeDemoFixture(name, spec, dir, log);
   const fixture: Fixture = {
     name,
     contentKey: key,

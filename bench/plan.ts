@@ -59,6 +59,8 @@ export const PLAN: readonly PlannedCase[] = [
   ...cliCases('demo12d', 5, ['cli-noop/run']),
   ...cliCases('years29', 1, ['cli-years/run']),
   ...cliCases('paths300k', 1, ['cli-paths/noraw']),
+  // Issue 13: `npm run bench -- s3access` runs these alone (the CLI beside DuckDB on one object).
+  ...cliCases('s3access500k', 3, ['s3access/cli', 's3access/duckdb']),
 ];
 
 /**

@@ -134,6 +134,7 @@ export function verdicts(all: readonly Row[]): Verdict[] {
   const two = row('many', 'workers/2');
   check('2 worker processes over many objects: ≥ 1.8× one', one && two ? one.ms / two.ms : undefined, x, (v) => v >= 1.8);
   engineVerdicts(row, check);
+  s3AccessVerdicts(row, check);
   return out;
 }
 
@@ -161,6 +162,19 @@ function engineVerdicts(row: (fixture: FixtureName, name: string) => Row | undef
   const paths = row('paths300k', 'cli-paths/noraw');
   check('one object of 300k distinct paths (--no-raw) completes; peak RSS', paths?.rssMiB,
     (v) => `${paths!.outcome} in ${time(paths!.ms)}, peak RSS ${v.toFixed(0)} MiB`, () => paths!.outcome === 'completed');
+}
+
+/** Issue 13's closing note: the whole CLI process beside DuckDB (1 thread, regex) on one 500k-line access-log object. */
+function s3AccessVerdicts(row: (fixture: FixtureName, name: string) => Row | undefined, check: TargetCheck): void {
+  const cli = row('s3access500k', 's3access/cli');
+  const duck = row('s3access500k', 's3access/duckdb');
+  const done = cli?.outcome === 'completed';
+  check('S3 access log, 500k lines: whole CLI process (--no-raw) ≥ 1.0× DuckDB 1 thread (regex, query only)',
+    cli && duck ? (done ? duck.ms / cli.ms : 0) : undefined,
+    (v) => done
+      ? `${x(v)} (letsflow ${k(cli!.eventsPerSec)} lines/s in ${time(cli!.ms)}, DuckDB ${k(duck!.eventsPerSec)} lines/s in ${time(duck!.ms)})`
+      : `letsflow did not complete (${cli!.outcome}); DuckDB ${k(duck!.eventsPerSec)} lines/s in ${time(duck!.ms)}`,
+    (v) => done && v >= 1);
 }
 
 export interface Check {

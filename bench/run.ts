@@ -34,7 +34,7 @@ for (const name of new Set(planned.map((c) => c.fixture))) {
   const how = fixture.fresh ? `generated in ${(fixture.generatedMs / 1000).toFixed(1)} s` : 'cached';
   log(`  ${name}: ${fixture.objects.length} object(s), ${(fixture.bytes / MB).toFixed(0)} MB (${(fixture.compressedBytes / MB).toFixed(0)} MB gz), ${fixture.events} events, ${how}`);
 }
-if (planned.some((c) => c.name.startsWith('duckdb/'))) ensureDuckDb(log);
+if (planned.some((c) => c.name.startsWith('duckdb/') || c.name === 's3access/duckdb')) ensureDuckDb(log);
 const fixturesMs = performance.now() - started;
 
 /** Runs one timed rep of a case in a fresh process and returns its result line. */
@@ -206,6 +206,11 @@ ${stalled.length ? `\n## Stalled reps\n\nA hang in the code measured; the figure
   requests/h, 3 and 12 days). \`cli-years/run\`: one standard log of 29 requests from 2014 to 2025, killed
   after 60 s. \`cli-paths/noraw\`: \`--no-raw\` over one real-time object of 300k requests in one day, each
   to a path of its own.
+- **S3 access logs** (\`s3access/*\`, issue 13): one plain-text access-log object of 500k lines from the
+  demo generator (src/pipelines/s3access/demo/). \`s3access/cli\` is the whole CLI process
+  (\`run --pipeline s3access --format s3-access --no-raw\`), \`s3access/duckdb\` is DuckDB with one thread
+  reading the same file line by line with a regular expression, deduplicating byte-identical lines and
+  computing requests and bytes by operation and status class per 30-minute window (query time only).
 - **Correctness**: every digest is compared to the straightforward path's (\`e2e/raw\`): requests and
   bytes per 30-minute window, and the hash of the whole summary where both sides have one.
 ${notes.join('\n')}

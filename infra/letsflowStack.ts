@@ -64,9 +64,10 @@ export const DEFAULT_SOURCE_BUCKETS: readonly SourceBucketSpec[] = [
   {
     id: 'S3AccessLogs',
     receivesS3AccessLogs: true,
+    // Same parser, two pipelines of their own (issue 13): the two buckets' aggregates never mix.
     sources: [
-      { prefix: 'transfers-bucket/', sourceType: 's3-access' },
-      { prefix: 'cache-bucket/', sourceType: 's3-access' },
+      { prefix: 'transfers-bucket/', sourceType: 's3-access-transfers' },
+      { prefix: 'cache-bucket/', sourceType: 's3-access-cache' },
     ],
   },
 ];
@@ -199,7 +200,12 @@ export class LetsflowStack extends Stack {
     );
     role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.cacheBucket.bucketArn] }));
 
-    const typeMap = Object.fromEntries(specs.flatMap((s) => s.sources.map((src) => [src.prefix, src.sourceType])));
+    // Rules name their bucket (`s3://<bucket>/<prefix>`): `cache-bucket/` alone would also match
+    // that prefix in any other bucket a notification ever came from. Bucket names are tokens for
+    // buckets this stack creates; toJsonString resolves them inside the JSON text.
+    const typeMap = Object.fromEntries(
+      specs.flatMap((s) => s.sources.map((src) => [`s3://${this.sourceBuckets.get(s.id)!.bucketName}/${src.prefix}`, src.sourceType])),
+    );
     const first = specs[0];
     return new lambda.Function(this, 'Processor', {
       runtime: props.runtime ?? lambda.Runtime.NODEJS_22_X,
@@ -213,7 +219,7 @@ export class LetsflowStack extends Stack {
       logGroup,
       environment: {
         CACHE__SERVICE__BUCKET_NAME: this.cacheBucket.bucketName,
-        LETS__SOURCE_TYPE_MAP: JSON.stringify(typeMap),
+        LETS__SOURCE_TYPE_MAP: this.toJsonString(typeMap),
         SGRAPH_SEND__SA_LOGS_BUCKET: first ? this.sourceBuckets.get(first.id)!.bucketName : '',
         SGRAPH_SEND__SA_LOGS_PREFIX: first?.sources[0]?.prefix ?? '',
       },

@@ -9,7 +9,8 @@ import { App, type CfnElement } from 'aws-cdk-lib';
 import { Annotations, Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { LetsflowStack, REPO_ROOT, type LetsflowStackProps } from '../../infra/letsflowStack.js';
+import { DEFAULT_SOURCE_BUCKETS, LetsflowStack, REPO_ROOT, type LetsflowStackProps } from '../../infra/letsflowStack.js';
+import { sourceTypeRouter } from '../../src/sources/sqsS3Events/sourceTypeRouter.js';
 
 /** A stand-in for the esbuild output, so the real `Code.fromAsset` path is what gets tested. */
 function fakeLambdaDir(): string {
@@ -25,6 +26,31 @@ function synth(props: LetsflowStackProps = {}): { stack: LetsflowStack; template
 }
 
 type Statement = { Action: string | string[]; Resource: unknown; Effect: string };
+
+/**
+ * A template string value as the Lambda would see it: `Fn::Join` pieces concatenated, each
+ * `{ Ref: logicalId }` replaced by `names[logicalId]` (the bucket name CloudFormation would give).
+ */
+function deployedText(value: unknown, names: Record<string, string>): string {
+  if (typeof value === 'string') return value;
+  const join = (value as { 'Fn::Join'?: [string, unknown[]] })['Fn::Join'];
+  if (!join) throw new Error(`not a string or Fn::Join: ${JSON.stringify(value)}`);
+  return join[1]
+    .map((part) => {
+      if (typeof part === 'string') return part;
+      const ref = (part as { Ref?: string }).Ref;
+      if (ref === undefined || names[ref] === undefined) throw new Error(`unexpected part ${JSON.stringify(part)}`);
+      return names[ref];
+    })
+    .join(join[0]);
+}
+
+/** The processor's LETS__SOURCE_TYPE_MAP, parsed, with bucket Refs named by `names`. */
+function sourceTypeMapOf(template: Template, names: Record<string, string>): Record<string, string> {
+  const [fn, ...others] = Object.values(template.findResources('AWS::Lambda::Function')).filter((f) => f.Properties.Environment?.Variables?.LETS__SOURCE_TYPE_MAP);
+  expect(others).toEqual([]);
+  return JSON.parse(deployedText(fn!.Properties.Environment.Variables.LETS__SOURCE_TYPE_MAP, names)) as Record<string, string>;
+}
 
 describe('LetsflowStack (default: buckets created by the stack)', () => {
   let stack: LetsflowStack;
@@ -55,16 +81,44 @@ describe('LetsflowStack (default: buckets created by the stack)', () => {
       Environment: {
         Variables: {
           CACHE__SERVICE__BUCKET_NAME: { Ref: cache },
-          LETS__SOURCE_TYPE_MAP: Match.serializedJson({
-            'cloudfront-realtime/': 'cloudfront-realtime',
-            'transfers-bucket/': 's3-access',
-            'cache-bucket/': 's3-access',
-          }),
+          LETS__SOURCE_TYPE_MAP: Match.anyValue(),
           SGRAPH_SEND__SA_LOGS_BUCKET: { Ref: cf },
           SGRAPH_SEND__SA_LOGS_PREFIX: 'cloudfront-realtime/',
         },
       },
     });
+  });
+
+  it('routes by bucket and prefix: the access-logs prefixes to s3-access-transfers and s3-access-cache', () => {
+    // Prepare: the names CloudFormation would give the buckets the stack creates.
+    const names = { [cf]: 'acme-cf-logs', [accessLogs]: 'acme-s3-access-logs', [cache]: 'acme-cache' };
+
+    // Act
+    const map = sourceTypeMapOf(template, names);
+
+    // Assess
+    expect(map).toEqual({
+      's3://acme-cf-logs/cloudfront-realtime/': 'cloudfront-realtime',
+      's3://acme-s3-access-logs/transfers-bucket/': 's3-access-transfers',
+      's3://acme-s3-access-logs/cache-bucket/': 's3-access-cache',
+    });
+    // The map as the processor reads it (the real router), on keys S3 writes (formats.md §3.3).
+    const router = sourceTypeRouter({ map, cacheBucket: 'acme-cache' });
+    const route = (bucket: string, key: string) => router.route({ bucket, key });
+    expect(route('acme-s3-access-logs', 'transfers-bucket/2026-04-20-00-12-31-3E57427F3E0A9B1C')).toMatchObject({ action: 'process', sourceType: 's3-access-transfers' });
+    expect(route('acme-s3-access-logs', 'cache-bucket/2026-04-20-00-12-31-3E57427F3E0A9B1C')).toMatchObject({ action: 'process', sourceType: 's3-access-cache' });
+    expect(route('acme-cf-logs', 'cloudfront-realtime/2026/04/20/00/s-1-2026-04-20-00-05-00-x.gz')).toMatchObject({ sourceType: 'cloudfront-realtime' });
+    // A prefix in another bucket is not an access log; the cache bucket is never read, whatever its keys.
+    expect(route('acme-cf-logs', 'cache-bucket/2026-04-20-00-12-31-3E57427F3E0A9B1C')).toEqual({ action: 'skip', reason: 'no_route' });
+    expect(route('acme-cache', 'cache-bucket/2026-04-20-00-12-31-3E57427F3E0A9B1C')).toEqual({ action: 'skip', reason: 'cache_bucket' });
+    expect(Object.keys(map).some((rule) => rule.includes('acme-cache'))).toBe(false);
+  });
+
+  it('declares the access-logs sources of seed 002 §3.3: two prefixes, no suffix, their own source types', () => {
+    expect(DEFAULT_SOURCE_BUCKETS.find((b) => b.id === 'S3AccessLogs')!.sources).toEqual([
+      { prefix: 'transfers-bucket/', sourceType: 's3-access-transfers' },
+      { prefix: 'cache-bucket/', sourceType: 's3-access-cache' },
+    ]);
   });
 
   it('feeds it from one SQS queue: visibility ≥ 6× timeout, DLQ after 5 receives, partial batch failures', () => {
@@ -259,6 +313,60 @@ describe('LetsflowStack with existing buckets', () => {
       },
     });
     expect(JSON.stringify(template.findResources('Custom::S3BucketNotifications'))).not.toContain('my-cache');
+  });
+
+  it('adds an existing access-logs bucket\'s two prefixes to the same queue and processor, named in the map', () => {
+    // Prepare
+    const { stack, template, id } = synth({
+      cacheBucketName: 'my-cache',
+      sourceBuckets: [
+        { id: 'Cf', bucketName: 'my-cf-logs', sources: [{ prefix: 'cloudfront-realtime/', suffix: '.gz', sourceType: 'cloudfront-realtime' }] },
+        { ...DEFAULT_SOURCE_BUCKETS.find((b) => b.id === 'S3AccessLogs')!, bucketName: 'my-access-logs' },
+      ],
+    });
+    const queue = { 'Fn::GetAtt': [id(stack.queue), 'Arn'] };
+
+    // Act
+    const notifications = Object.values(template.findResources('Custom::S3BucketNotifications'));
+    const map = sourceTypeMapOf(template, {});
+
+    // Assess: one notification resource per source bucket, each pointing at the one queue.
+    expect(notifications.map((n) => n.Properties.BucketName).sort()).toEqual(['my-access-logs', 'my-cf-logs']);
+    const accessLogs = notifications.find((n) => n.Properties.BucketName === 'my-access-logs')!.Properties;
+    expect(accessLogs.Managed).toBe(false); // an existing bucket's other notifications are left alone
+    expect(accessLogs.NotificationConfiguration).toEqual({
+      QueueConfigurations: [
+        { Events: ['s3:ObjectCreated:*'], QueueArn: queue, Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'transfers-bucket/' }] } } },
+        { Events: ['s3:ObjectCreated:*'], QueueArn: queue, Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'cache-bucket/' }] } } },
+      ],
+    });
+    template.resourceCountIs('AWS::Lambda::EventSourceMapping', 1);
+    // One processor (CDK's notifications custom resource adds a Python function of its own).
+    const nodeFunctions = Object.values(template.findResources('AWS::Lambda::Function')).filter((f) => /^nodejs/.test(f.Properties.Runtime));
+    expect(nodeFunctions).toHaveLength(1);
+    expect(map).toEqual({
+      's3://my-cf-logs/cloudfront-realtime/': 'cloudfront-realtime',
+      's3://my-access-logs/transfers-bucket/': 's3-access-transfers',
+      's3://my-access-logs/cache-bucket/': 's3-access-cache',
+    });
+    expect(sourceTypeRouter({ map, cacheBucket: 'my-cache' }).sourceTypes).toEqual(['cloudfront-realtime', 's3-access-cache', 's3-access-transfers']);
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Action: ['s3:GetObject', 's3:GetObjectVersion'],
+            Resource: [
+              { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::my-access-logs/transfers-bucket/*']] },
+              { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':s3:::my-access-logs/cache-bucket/*']] },
+            ],
+          }),
+        ]),
+      },
+    });
+    // The cache bucket still never triggers the processor, nor does the map name it.
+    expect(JSON.stringify(template.findResources('Custom::S3BucketNotifications'))).not.toContain('my-cache');
+    expect(JSON.stringify(template.findResources('AWS::SQS::QueuePolicy'))).not.toContain('my-cache');
+    expect(Object.keys(map).join()).not.toContain('my-cache');
   });
 
   it('refuses a cache bucket that is also a source bucket', () => {

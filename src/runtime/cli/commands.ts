@@ -7,6 +7,8 @@ import { listErrors, replayQuarantined, resetObjects } from '../../engine/operat
 import { reopenWindow } from '../../engine/reopenWindow.js';
 import type { RunOutcome } from '../../engine/runPipeline.js';
 import { writeDemoObjects } from '../../pipelines/cloudfront/demoData.js';
+import { accessLogSourcesFor } from '../../pipelines/s3access/demo/accessLogSourcesFor.js';
+import { writeAccessLogObjects } from '../../pipelines/s3access/demo/writeAccessLogObjects.js';
 import { pipelineNamed } from '../../pipelines/registry.js';
 import { cacheStoreFor, countLateEvents, pipelineService } from '../pipelineService.js';
 import { sqsClientFor, startServe } from '../serve/serve.js';
@@ -14,7 +16,7 @@ import { redriveDlq } from '../../sources/sqsS3Events/redriveDlq.js';
 import { loadConfig, type Config } from '../config.js';
 import { parseLocation } from '../location.js';
 import { progressReporter } from './progress.js';
-import { escapeForTerminal, loadAggregates, renderReport } from './report.js';
+import { escapeForTerminal, loadAggregates, renderReport, reportBound, reportJson, reportSections } from './report.js';
 
 export interface CommandInput {
   /** Words after the command: `reopen daily 2026-04-20`. */
@@ -25,6 +27,8 @@ export interface CommandInput {
   readonly configFile: string | undefined;
   readonly period: Period;
   readonly top: number;
+  /** report: `--from`/`--to` (time keys or ISO), `--json`, `--section a,b`. */
+  readonly report?: { readonly from?: string; readonly to?: string; readonly json?: boolean; readonly sections?: readonly string[] };
   readonly demo: { readonly out: string | undefined; readonly seed: number; readonly days: number; readonly rate: number };
 }
 
@@ -100,13 +104,30 @@ const report: Command = async (input) => {
   const pipeline = pipelineNamed(config.pipeline);
   // Each late-event document holds a window's late events; the report counts events, as status does.
   const lateEvents = await countLateEvents(store, pipeline.namespaces.late);
-  out(renderReport(pipeline, await loadAggregates(store, pipeline, input.period), { period: input.period, top: input.top, ...(lateEvents > 0 && { lateEvents }) }));
+  const { from, to, json, sections } = input.report ?? {};
+  const range = {
+    ...(from !== undefined && { from: reportBound('from', from, input.period) }),
+    ...(to !== undefined && { to: reportBound('to', to, input.period) }),
+  };
+  if (range.from !== undefined && range.to !== undefined && range.from > range.to) throw new ConfigError(`--from '${from}' is after --to '${to}'`);
+  const chosen = sections === undefined ? undefined : reportSections(sections);
+  const docs = await loadAggregates(store, pipeline, input.period, range);
+  if (json) out(reportJson(pipeline, docs, { period: input.period, ...(lateEvents > 0 && { lateEvents }) }));
+  else out(renderReport(pipeline, docs, { period: input.period, top: input.top, ...(lateEvents > 0 && { lateEvents }), ...(chosen && { sections: chosen }) }));
   return 0;
 };
 
 const demo: Command = async (input) => {
   const config = await loadConfig(input.flags, process.env, input.configFile);
   const dir = input.demo.out ?? config.source;
+  // S3 server access logs: plain-text objects under transfers-bucket/ and cache-bucket/.
+  const sources = accessLogSourcesFor(config.format);
+  if (sources !== undefined) {
+    const written = await writeAccessLogObjects({ dir, sources, seed: input.demo.seed, days: input.demo.days, requestsPerHour: input.demo.rate });
+    const repeats = written.duplicates > 0 ? ` (${written.duplicates.toLocaleString('en-US')} delivery repeats)` : '';
+    out(`demo: wrote ${written.files.length} plain-text S3 access-log objects, ${written.lines.toLocaleString('en-US')} records${repeats}, under ${resolve(dir)}\n`);
+    return 0;
+  }
   const result = await writeDemoObjects({
     dir,
     seed: input.demo.seed,

@@ -51,6 +51,11 @@ Options (flags override LETSFLOW_* environment variables, which override letsflo
   --no-raw            do not store raw events (faster; consolidate cannot re-run later)
   --config FILE       config file                                 [letsflow.config.json]
   report:  --period 30min|hourly|daily|monthly [daily]   --top N [10]
+           --from T --to T  windows starting in [T, T]: a time key of the period or an ISO date/time
+           --json  the window documents and their merged figures, as JSON
+           --section S,S  breakdowns to show (cloudfront: browsers, os, devices, bots, referrers,
+           referrer_urls, 404s, 4xx, 5xx, countries, edges, methods, protocols, tls, ciphers,
+           content_types, cache, detailed_result_types, behaviors, …) [browsers,referrers,404s]
   serve:   --host H [127.0.0.1]  --port N [8080]  --ingest-every S [60]  --aggregate-every S [3600]
            --sqs-queue-url URL  event-driven ingest from S3 notifications (--sqs-endpoint URL,
            --source-type-map JSON as LETS__SOURCE_TYPE_MAP)
@@ -127,6 +132,10 @@ const OPTIONS = {
         'sqs-dlq-url': { type: 'string' },
         'source-type-map': { type: 'string' },
         top: { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        json: { type: 'boolean' },
+        section: { type: 'string' },
         out: { type: 'string' },
         seed: { type: 'string' },
         days: { type: 'string' },
@@ -173,6 +182,12 @@ async function runCommand(values: Values, positionals: string[]): Promise<number
       configFile: values.config,
       period,
       top: numberOption('top', values.top, 10),
+      report: {
+        ...(values.from !== undefined && { from: values.from }),
+        ...(values.to !== undefined && { to: values.to }),
+        ...(values.json && { json: true }),
+        ...(values.section !== undefined && { sections: values.section.split(',').filter((s) => s.trim() !== '') }),
+      },
       demo: {
         out: values.out,
         seed: numberOption('seed', values.seed, 1),

@@ -10,6 +10,10 @@ import { readWindow, storedWindowsIn, windowsIn } from '../../engine/windowQueri
 import type { CacheStore, FileType } from '../../sinks/cacheStore.js';
 import type { PipelineStatus } from '../pipelineService.js';
 import type { StepScheduler } from './stepScheduler.js';
+import { estimateDistinct } from '../../core/distinctSketch.js';
+import { trafficSummary } from '../../pipelines/cloudfront/trafficKind.js';
+import type { TrafficSummary } from '../../pipelines/cloudfront/trafficSummary.js';
+import { BREAKDOWNS, breakdownNamed, SECTION_ALIASES, trafficBreakdown } from '../../pipelines/cloudfront/trafficViews.js';
 
 export interface ApiOptions {
   readonly store: CacheStore;
@@ -104,7 +108,8 @@ function localPathRedactor(roots: readonly LocalRoot[]): (text: string, json: bo
  * windows in it, never every key. Inputs are validated with zod and answered with a clear
  * 4xx; log content is only ever returned JSON-encoded. Cache entries and listings (raw
  * events, ledger records) take the bearer token like the triggers; aggregates, series, top
- * keys, status, health and metrics stay open. No text answer names a `redact` folder.
+ * keys, status, health and metrics stay open. No text answer names a `redact` folder. CloudFront
+ * also answers `/breakdown?dimension=…` (browsers, referrers, 404s, countries, TLS, …) over a range.
  */
 export function buildApi(options: ApiOptions): FastifyInstance {
   const app = Fastify({ bodyLimit: BODY_LIMIT, logger: false });
@@ -171,6 +176,26 @@ export function buildApi(options: ApiOptions): FastifyInstance {
       const query = parseWith(rangeQuery, request.query, 'query');
       return (await windowsInRange(query.period, query.from, query.to)).map((w) => ({ time_key: w.timeKey, status: w.status, ...pipeline.views.point(w.summary) }));
     });
+
+    // CloudFront's breakdowns (browsers, referrers, 404 paths, countries, TLS, …) over a range, merged from its windows' summaries.
+    if (pipeline.summary.name === trafficSummary.name) {
+      app.get(`${read}/breakdown`, async (request) => {
+        const { dimension, ...range } = parseWith(rangeQuery.extend({ dimension: z.string().describe('a breakdown or alias, e.g. browsers, referrers, 404s') }), request.query, 'query');
+        const name = breakdownNamed(dimension);
+        if (name === undefined) throw new HttpError(400, `unknown dimension '${dimension}': use one of ${[...BREAKDOWNS, ...Object.keys(SECTION_ALIASES)].join(', ')}`);
+        const windows = (await windowsInRange(range.period, range.from, range.to)).filter((w) => w.stored);
+        const merged = mergeAllOf(trafficSummary, windows.map((w) => w.summary as TrafficSummary));
+        return {
+          period: range.period,
+          ...(range.from !== undefined && { from: range.from }),
+          ...(range.to !== undefined && { to: range.to }),
+          windows: windows.length,
+          requests: merged.requests,
+          unique_visitors: estimateDistinct(merged.visitors),
+          ...trafficBreakdown(merged, name, range.limit),
+        };
+      });
+    }
 
     const top = pipeline.views.top;
     if (top) {

@@ -15,7 +15,7 @@ import { summaryFromJson, summaryToJson } from '../../../src/pipelines/cloudfron
 import { memoryCacheStore, type MemoryCacheStore } from '../../../src/sinks/memoryCacheStore.js';
 import type { SourceObject } from '../../../src/sources/sourceObject.js';
 import { arbEvent, BASE_TIME, cloudfrontContext, event, testFinality } from '../../helpers/factories.js';
-import { realtimeObject } from '../../helpers/objects.js';
+import { realtimeObject, sgraph27Event } from '../../helpers/objects.js';
 
 const LATENESS = 15 * 60_000;
 
@@ -116,7 +116,7 @@ describe('pipeline: cloudfront LETS steps', () => {
       fc.asyncProperty(arbObjects, async (objects) => {
         const store = memoryCacheStore();
         await runPipeline(objects.map((o) => o.object), ctx(store));
-        const events: CloudFrontEvent[] = objects.flatMap((o) => o.events);
+        const events: CloudFrontEvent[] = objects.flatMap((o) => o.events.map(sgraph27Event));
         for (const [path, text] of aggregates(store)) {
           const doc = AggregateDocSchema.parse(JSON.parse(text));
           const start = Date.parse(doc.period_start);
