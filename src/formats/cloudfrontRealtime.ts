@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { ConfigError, LetsflowError } from '../core/errors.js';
 import type { CloudFrontEvent } from './cloudfront/event.js';
-import { QUERY_STRING_MODES } from './cloudfront/valueConverters.js';
+import { cloudfrontPrivacyOptions } from './cloudfront/privacyOptions.js';
 import { errorRecorder } from './errorRecorder.js';
 import { cloudfrontFields } from './cloudfrontFields.js';
 import { DEFAULT_FIELD_LIST, FIELD_LIST_PRESETS } from './fieldLists.js';
@@ -16,18 +16,7 @@ export const CloudFrontRealtimeOptionsSchema = z
         'The real-time log configuration\'s field list, in column order: a preset name ' +
           `(${Object.keys(FIELD_LIST_PRESETS).join(', ')}) or the field names. The data names no columns, so this must match what wrote it.`,
       ),
-    keepClientIp: z
-      .boolean()
-      .default(false)
-      .describe('Keep c-ip and x-forwarded-for (personal data). Off by default: they are dropped while parsing.'),
-    keepCookies: z
-      .boolean()
-      .default(false)
-      .describe('Keep the Cookie header (sessions, tokens). Off by default: it is dropped while parsing, like viewer IPs.'),
-    queryStrings: z
-      .enum(QUERY_STRING_MODES)
-      .default('off')
-      .describe("How much of a query string to keep (they carry tokens and API keys): 'off' (null), 'names' (parameter names only, a=1&b=2 → a&b) or 'whole' (as logged)."),
+    ...cloudfrontPrivacyOptions,
   })
   .strict()
   .describe('CloudFront real-time logs (Kinesis → Firehose → S3): one TAB-separated line per request, no header.');

@@ -1,25 +1,14 @@
 import { z } from 'zod';
 import { ConfigError, LetsflowError } from '../core/errors.js';
 import type { CloudFrontEvent } from './cloudfront/event.js';
-import { QUERY_STRING_MODES } from './cloudfront/valueConverters.js';
+import { cloudfrontPrivacyOptions } from './cloudfront/privacyOptions.js';
 import { errorRecorder } from './errorRecorder.js';
 import { cloudfrontFields, type FieldPlan } from './cloudfrontFields.js';
 import type { LogFormat, ObjectParser, ParserContext } from './logFormat.js';
 
 export const CloudFrontStandardOptionsSchema = z
   .object({
-    keepClientIp: z
-      .boolean()
-      .default(false)
-      .describe('Keep c-ip and x-forwarded-for (personal data). Off by default: they are dropped while parsing.'),
-    keepCookies: z
-      .boolean()
-      .default(false)
-      .describe('Keep the Cookie header (sessions, tokens). Off by default: it is dropped while parsing, like viewer IPs.'),
-    queryStrings: z
-      .enum(QUERY_STRING_MODES)
-      .default('off')
-      .describe("How much of a query string to keep (they carry tokens and API keys): 'off' (null), 'names' (parameter names only, a=1&b=2 → a&b) or 'whole' (as logged)."),
+    ...cloudfrontPrivacyOptions,
   })
   .strict()
   .describe('CloudFront standard (access) logs: W3C, TAB-separated, columns named by #Fields headers.');
