@@ -1,23 +1,12 @@
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CLI, cliRunner } from '../helpers/cli.js';
 
-const exec = promisify(execFile);
-const CLI = join(import.meta.dirname, '../../bin/letsflow.js');
-
-async function letsflow(cwd: string, ...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  try {
-    const { stdout, stderr } = await exec(process.execPath, [CLI, ...args], { cwd, env: { ...process.env, NO_COLOR: '1', LETSFLOW_API_TOKEN: '' } });
-    return { code: 0, stdout, stderr };
-  } catch (error) {
-    const e = error as { code: number; stdout: string; stderr: string };
-    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
-  }
-}
+const letsflow = cliRunner({ LETSFLOW_API_TOKEN: '' });
 
 /** One line on stderr, no stack frame. */
 function expectOneLine(stderr: string): void {
