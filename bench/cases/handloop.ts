@@ -16,9 +16,10 @@ import { emptySummary, percentDecode, trafficSummary, windowStart, type CloudFro
 import { caseArgs, digestOf, loadFixture, runReps } from '../common.js';
 
 const CHUNK = 256 * 1024;
-/** sgraph-27 columns (src/formats/fieldLists.ts) of the fields the summary reads. */
+/** sgraph-27 columns (src/formats/fieldLists.ts) of the fields the summary reads (SUMMARY_FIELDS that sgraph-27 has). */
 const COLUMNS = 27;
-const [TIMESTAMP, STATUS, BYTES, STEM, AGENT, EDGE, RESULT, TAKEN, TTFB] = [0, 1, 2, 4, 10, 12, 13, 16, 17] as const;
+const [TIMESTAMP, STATUS, BYTES, METHOD, STEM, PROTOCOL, VERSION, CONTENT_TYPE, AGENT, REFERER, EDGE, RESULT, RESPONSE_RESULT, TAKEN, TTFB, TLS, CIPHER, FBL, LBL] =
+  [0, 1, 2, 3, 4, 6, 7, 8, 10, 11, 12, 13, 14, 16, 17, 20, 21, 25, 26] as const;
 const TENS = [1, 10, 100, 1000, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15];
 
 interface Result {
@@ -94,13 +95,14 @@ async function handLoop(file: string, windows: Map<number, TrafficSummary>): Pro
     const bytes = isDash(s, starts[BYTES]!, end(BYTES)) ? null : digits(s, starts[BYTES]!, end(BYTES));
     const taken = seconds(s, starts[TAKEN]!, end(TAKEN));
     const ttfb = seconds(s, starts[TTFB]!, end(TTFB));
-    if (whole < 0 || millis < 0 || status === -1 || bytes === -1 || taken === -1 || ttfb === -1) {
+    const fbl = seconds(s, starts[FBL]!, end(FBL));
+    const lbl = seconds(s, starts[LBL]!, end(LBL));
+    if (whole < 0 || millis < 0 || status === -1 || bytes === -1 || taken === -1 || ttfb === -1 || fbl === -1 || lbl === -1) {
       errors++;
       return;
     }
     const stemEnd = end(STEM);
     const query = indexIn(s, 63, starts[STEM]!, stemEnd);
-    const agent = isDash(s, starts[AGENT]!, end(AGENT)) ? null : s.slice(starts[AGENT]!, end(AGENT));
     const event: CloudFrontEvent = {
       timestamp: whole * 1000 + millis,
       sc_status: status,
@@ -108,9 +110,21 @@ async function handLoop(file: string, windows: Map<number, TrafficSummary>): Pro
       cs_uri_stem: text(s, starts[STEM]!, query !== -1 && query < stemEnd ? query : stemEnd),
       x_edge_location: text(s, starts[EDGE]!, end(EDGE)),
       x_edge_result_type: text(s, starts[RESULT]!, end(RESULT)),
-      cs_user_agent: agent === null ? null : agent.includes('%2520') ? percentDecode(percentDecode(agent)) : percentDecode(agent),
+      // Real-time logs encode user agents once (standard logs twice).
+      cs_user_agent: text(s, starts[AGENT]!, end(AGENT)),
       time_taken: taken,
       time_to_first_byte: ttfb,
+      // The rest of the fields the traffic summary's breakdowns read.
+      cs_method: text(s, starts[METHOD]!, end(METHOD)),
+      cs_protocol: text(s, starts[PROTOCOL]!, end(PROTOCOL)),
+      cs_protocol_version: text(s, starts[VERSION]!, end(VERSION)),
+      sc_content_type: text(s, starts[CONTENT_TYPE]!, end(CONTENT_TYPE)),
+      cs_referer: text(s, starts[REFERER]!, end(REFERER)),
+      x_edge_response_result_type: text(s, starts[RESPONSE_RESULT]!, end(RESPONSE_RESULT)),
+      ssl_protocol: text(s, starts[TLS]!, end(TLS)),
+      ssl_cipher: text(s, starts[CIPHER]!, end(CIPHER)),
+      origin_fbl: fbl,
+      origin_lbl: lbl,
     };
     const start = windowStart('30min', event.timestamp);
     if (start !== lastStart || builder === undefined) {
